@@ -1,0 +1,43 @@
+# memex — the two commands: `make run` and `make test`. See README.md.
+PRESET ?= release
+JOBS ?= $(shell nproc)
+DATA_DIR ?=
+
+.PHONY: all setup build build-debug run test test-asan bench format lint clean
+
+all: build
+
+setup:
+	@bash scripts/setup
+
+build: setup
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+# Builds a release binary and shows the status of the default data directory.
+run: build
+	@./build/$(PRESET)/memex status $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+
+# Builds (debug, warnings as errors) and runs every test: unit, contract, CLI black-box, layers.
+test: setup
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+	@ctest --preset debug -j $(JOBS)
+
+test-asan: setup
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build --preset asan-ubsan -j $(JOBS)
+	@ctest --preset asan-ubsan -j $(JOBS)
+
+# Benchmarks (release build): a table on stdout, JSON under bench/results/.
+bench: build
+	@./build/release/memex_bench $(BENCH_ARGS)
+
+format:
+	@find src bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+lint:
+	@find src -name '*.cc' ! -name '*_test.cc' | xargs clang-tidy -p build/debug --quiet
+
+clean:
+	@rm -rf build

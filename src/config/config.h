@@ -1,0 +1,71 @@
+// Config: every setting memex reads, with its default. docs/configuration.md documents each key
+// of the TOML file (one line per field below); an unknown key is an error that names it.
+// This folder is the only place that reads environment variables.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memex {
+
+struct StorageConfig {
+  std::string engine = "sqlite";  // storage.engine: "sqlite" (PostgreSQL comes later)
+  // storage.durability: "normal" = WAL + synchronous=NORMAL (a committed write survives a
+  // process crash; the last transactions may be lost on power failure), "full" =
+  // synchronous=FULL (also survives power loss; slower writes).
+  std::string durability = "normal";
+  int busy_timeout_ms = 5000;  // storage.busy_timeout_ms: wait this long for another writer
+  int cache_size_mb = 64;      // storage.cache_size_mb: SQLite page cache per connection
+  int mmap_size_mb = 256;      // storage.mmap_size_mb: memory-mapped I/O window (0 = off)
+};
+
+struct LimitsConfig {
+  int max_content_bytes = 32768;  // limits.max_content_bytes: larger content is rejected
+  int max_tags = 50;              // limits.max_tags: per memory
+  int max_tag_bytes = 64;         // limits.max_tag_bytes: per tag
+  int max_batch = 10000;          // limits.max_batch: memories per batch write
+};
+
+struct RedactionRuleConfig {
+  std::string name;         // shown as [REDACTED:<name>]
+  std::string pattern;      // RE2 syntax
+  std::string replacement;  // default "[REDACTED:<name>]"; may use \1 for groups
+};
+
+struct RedactionConfig {
+  bool enabled = true;                    // redaction.enabled: scrub secrets before storing
+  std::vector<std::string> disable;       // redaction.disable: built-in rule names to turn off
+  std::vector<RedactionRuleConfig> rules; // [[redaction.rules]]: extra rules, applied after
+};
+
+struct RecallConfig {
+  int default_limit = 10;       // recall.default_limit
+  int max_limit = 200;          // recall.max_limit: larger --limit is clamped with a warning
+  int candidate_cap = 4000;     // recall.candidate_cap: documents examined per query (bounds latency)
+  int ident_cap = 2000;         // recall.ident_cap: identifiers in more documents carry no signal
+  double weight_text = 0.60;    // recall.weight_text: BM25 channel weight
+  double weight_exact = 0.25;   // recall.weight_exact: exact-identifier channel weight
+  double weight_recency = 0.15; // recall.weight_recency: recency channel weight
+  double recency_half_life_days = 30;  // recall.recency_half_life_days
+  double bm25_k1 = 1.2;         // recall.bm25_k1
+  double bm25_b = 0.75;         // recall.bm25_b
+  bool stop_words = true;       // recall.stop_words: drop English stop words from queries
+};
+
+struct ScopeConfig {
+  std::string default_workspace = "default";  // scope.default_workspace
+};
+
+struct Config {
+  std::string config_path;  // the file that was loaded, "" when none
+  std::string data_dir;     // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
+  std::string log_level = "warn";  // log.level: debug | info | warn | error | off
+  StorageConfig storage;
+  LimitsConfig limits;
+  RedactionConfig redaction;
+  RecallConfig recall;
+  ScopeConfig scope;
+};
+
+}  // namespace memex

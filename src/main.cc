@@ -1,0 +1,2 @@
+// Composition root (placeholder until the CLI lands).
+int main() { return 0; }

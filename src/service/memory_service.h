@@ -1,0 +1,139 @@
+// MemoryService: the use cases every front-end calls (CLI now; MCP, REST and hooks later).
+// It validates and redacts input, enforces limits, scopes every read, orchestrates retrieval,
+// and never lets a front-end touch the store directly.
+//
+// Thread-safety: safe for concurrent use (the store serialises writes; the rest is const).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "core/memory.h"
+#include "core/scope.h"
+#include "redact/redactor.h"
+#include "retrieval/ranking.h"
+#include "store/store.h"
+
+namespace memex {
+
+struct RememberRequest {
+  NewMemory memory;  // scope must be set; created_ms 0 = now
+};
+
+struct RememberResult {
+  std::string id;
+  int version = 1;
+  bool created = true;     // false: an identical memory (or idempotency key) already existed
+  int redactions = 0;      // secrets replaced before storing
+};
+
+struct RecallRequest {
+  std::string query;
+  SearchFilter filter;  // scopes to search (the caller's scope unless it asks for more)
+  int limit = 0;        // 0 = config default
+  int64_t offset = 0;   // pagination
+  bool explain = false;
+};
+
+struct RecallResponse {
+  std::vector<RankedHit> hits;  // already paginated
+  int64_t total_candidates = 0;  // before pagination
+  QueryPlan plan;                // how the query was understood (terms, identifiers, bounds)
+  int64_t elapsed_us = 0;
+};
+
+struct UpdateRequest {
+  std::string id;
+  MemoryPatch patch;
+};
+
+struct ListRequest {
+  ListQuery query;
+};
+
+struct ListResponse {
+  std::vector<Memory> memories;
+  int64_t total = 0;
+};
+
+struct ForgetResult {
+  int64_t rows = 0;
+  bool hard = false;
+};
+
+// Progress callback for long operations: (done, total or -1 when unknown).
+using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+
+struct ExportSummary {
+  int64_t rows = 0;
+};
+
+struct ImportOptions {
+  // When set, memories without a scope of their own are imported into this scope; rows always
+  // keep their own scope when they have one.
+  std::optional<Scope> default_scope;
+  bool dry_run = false;
+};
+
+struct ImportSummary {
+  int64_t lines = 0;
+  int64_t inserted = 0;
+  int64_t skipped = 0;  // already present (same id)
+};
+
+struct DoctorCheck {
+  std::string name;
+  bool ok = true;
+  std::string detail;
+};
+
+class MemoryService {
+ public:
+  // Borrows everything; all must outlive the service.
+  MemoryService(Store& store, const Config& config, const Clock& clock, const Redactor& redactor);
+
+  // Errors: kInvalidArgument (empty content, invalid UTF-8, too large, bad tags) with nothing
+  // stored; store errors otherwise.
+  Result<RememberResult> Remember(const RememberRequest& req);
+  // All or nothing; result i answers request i.
+  Result<std::vector<RememberResult>> RememberBatch(const std::vector<RememberRequest>& reqs);
+
+  Result<RecallResponse> Recall(const RecallRequest& req);
+
+  Result<Memory> Get(const std::string& id, bool include_forgotten = false);
+  Result<std::vector<Memory>> History(const std::string& id);
+  Result<RememberResult> Update(const UpdateRequest& req);
+  Result<ForgetResult> Forget(const std::string& id, bool hard);
+  Result<ListResponse> List(const ListRequest& req);
+  Result<StoreStats> Stats(const SearchFilter& filter);
+
+  // JSONL, one memory version per line (codec/memory_jsonl.h), oldest first; includes
+  // superseded versions and tombstones so that Import(Export()) is lossless.
+  Result<ExportSummary> Export(const SearchFilter& filter, std::ostream& out,
+                               const ProgressFn& progress = nullptr);
+  // Reads JSONL; validates every line first (a broken line is named: "line N: ...") and then
+  // imports everything in one transaction, or nothing.
+  Result<ImportSummary> Import(std::istream& in, const ImportOptions& opts,
+                               const ProgressFn& progress = nullptr);
+
+  // Health checks of the data directory and store (integrity, schema, counts).
+  std::vector<DoctorCheck> Doctor();
+
+ private:
+  Status ValidateNew(NewMemory& m, int* redactions) const;
+
+  Store& store_;
+  const Config& config_;
+  const Clock& clock_;
+  const Redactor& redactor_;
+};
+
+}  // namespace memex

@@ -1,0 +1,116 @@
+// Store: the persistence contract every engine implements (SQLite now, PostgreSQL later).
+// store/store_contract_test.h is the parameterised suite that every implementation must pass.
+//
+// Thread-safety: implementations are safe for concurrent use from many threads and from several
+// processes sharing one database: writes are serialised (one writer), reads run concurrently.
+// Durability: a write that returned OK survives a process crash (and, with the "full"
+// durability setting, a power loss).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "core/memory.h"
+#include "core/scope.h"
+#include "core/search.h"
+
+namespace memex {
+
+struct ListQuery {
+  SearchFilter filter;
+  bool include_forgotten = false;  // also tombstones (export)
+  int limit = 50;                  // 0 = no limit
+  int64_t offset = 0;
+  bool oldest_first = false;  // default newest first (by updated_ms, then id)
+};
+
+struct PutResult {
+  std::string id;
+  int version = 1;
+  bool created = true;  // false when an identical memory (or idempotency key) already existed
+};
+
+struct ScopeCount {
+  Scope scope;
+  int64_t live = 0;
+  int64_t superseded = 0;
+  int64_t forgotten = 0;
+};
+
+struct StoreStats {
+  int64_t live = 0;        // newest versions, not forgotten
+  int64_t superseded = 0;  // older versions
+  int64_t forgotten = 0;   // tombstones
+  std::vector<std::pair<Kind, int64_t>> by_kind;  // live only, kinds with count > 0
+  std::vector<ScopeCount> scopes;
+  int64_t db_bytes = 0;  // on-disk size including WAL
+  int schema_version = 0;
+  int64_t oldest_ms = 0, newest_ms = 0;
+};
+
+// ---- Import / export ----
+
+// Receives rows in a stable order; returning a non-OK status stops the scan with that status.
+using MemoryVisitor = std::function<Status(const Memory&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates a memory (version 1). Idempotent: when a live memory with the same content hash
+  // exists in the same scope, or the same non-empty idempotency key was used in that scope,
+  // returns it with created = false and changes nothing. Computes content_hash, id, timestamps.
+  // Errors: kInvalidArgument (empty content), kUnavailable (busy beyond the busy timeout),
+  // kFailedPrecondition (read-only database).
+  virtual Result<PutResult> Put(const NewMemory& m) = 0;
+
+  // Puts every memory in one transaction: all are stored or none (first error returned).
+  // Result i corresponds to input i. Duplicates within the batch collapse to the first.
+  virtual Result<std::vector<PutResult>> PutBatch(const std::vector<NewMemory>& ms) = 0;
+
+  // Reads one version by id. Forgotten rows are kNotFound unless include_forgotten.
+  virtual Result<Memory> Get(const std::string& id, bool include_forgotten = false) = 0;
+
+  // Every version of the memory `id` belongs to, oldest first (tombstones included).
+  virtual Result<std::vector<Memory>> History(const std::string& id) = 0;
+
+  // Writes a new version of the newest version in `id`'s chain (id may name any version):
+  // the new row gets version+1 and `supersedes` = previous id; the previous row becomes
+  // kSuperseded with `superseded_by` set. One transaction.
+  // Errors: kNotFound (unknown or forgotten), kInvalidArgument (empty patch content).
+  virtual Result<PutResult> Update(const std::string& id, const MemoryPatch& patch) = 0;
+
+  // Forgets the whole chain `id` belongs to. Soft: every version becomes a tombstone (kept for
+  // export and audit, removed from search). Hard: every row of the chain is purged.
+  // Returns the number of rows affected. Errors: kNotFound.
+  virtual Result<int64_t> Forget(const std::string& id, bool hard) = 0;
+
+  virtual Result<std::vector<Memory>> List(const ListQuery& q) = 0;
+  virtual Result<int64_t> Count(const ListQuery& q) = 0;
+  virtual Result<StoreStats> Stats(const SearchFilter& filter) = 0;
+
+  // Lexical search primitives (see the contracts above).
+  virtual Result<TextResult> SearchText(const TextQuery& q) = 0;
+  virtual Result<IdentResult> SearchIdents(const IdentQuery& q) = 0;
+  // Loads rows by DocId; unknown ids are skipped. Order follows `docs`.
+  virtual Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) = 0;
+  // Bumps access_count and last_accessed_ms. Best effort: callers may ignore kUnavailable.
+  virtual Status RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) = 0;
+
+  // Visits every row (all versions and tombstones) in the filter, oldest first.
+  virtual Status Scan(const SearchFilter& filter, bool include_forgotten,
+                      const MemoryVisitor& visit) = 0;
+  // Inserts exported rows verbatim (ids, versions, links, tombstones, timestamps) in one
+  // transaction. A row whose id exists is skipped (re-import is idempotent). Returns the
+  // number inserted. Errors: kInvalidArgument for a row that breaks an invariant.
+  virtual Result<int64_t> ImportRows(const std::vector<Memory>& rows) = 0;
+
+  // Integrity check of the underlying database. OK, or kDataLoss describing the damage.
+  virtual Status Check() = 0;
+};
+
+}  // namespace memex
