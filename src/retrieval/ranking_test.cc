@@ -1,0 +1,94 @@
+#include "retrieval/ranking.h"
+
+#include <gtest/gtest.h>
+
+namespace memex {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+TEST(AnalyzeQuery, DropsStopWordsKeepsIdentifiersAndPhrases) {
+  RecallConfig cfg;
+  QueryPlan p = AnalyzeQuery("What did we decide about the HttpServer in src/net/http.cc?", cfg);
+  EXPECT_EQ(p.terms, (Strings{"decide", "httpserver", "src", "net", "http", "cc", "server"}));
+  EXPECT_EQ(p.identifiers, (Strings{"httpserver", "src/net/http.cc"}));
+  EXPECT_NE(std::find(p.stop_words.begin(), p.stop_words.end(), "what"), p.stop_words.end());
+
+  QueryPlan q = AnalyzeQuery(R"(find "write ahead log" now)", cfg);
+  EXPECT_EQ(q.terms, (Strings{"write ahead log", "find"}));
+}
+
+TEST(AnalyzeQuery, NeverFailsAndKeepsStopWordOnlyQueries) {
+  RecallConfig cfg;
+  EXPECT_EQ(AnalyzeQuery("who is it", cfg).terms, (Strings{"who", "is", "it"}));
+  EXPECT_TRUE(AnalyzeQuery("?!*()", cfg).terms.empty());
+  EXPECT_EQ(AnalyzeQuery("\"unterminated quote", cfg).terms, (Strings{"unterminated", "quote"}));
+  EXPECT_EQ(AnalyzeQuery("NEAR(a b) AND OR NOT ^x:z*", cfg).terms, (Strings{"near", "b", "x", "z"}));
+  std::string big;
+  for (int i = 0; i < 100; ++i) big += "word" + std::to_string(i) + " ";
+  EXPECT_EQ(AnalyzeQuery(big, cfg).terms.size(), 32u);
+}
+
+TEST(Bm25, RarerTermsAndShorterDocsScoreHigher) {
+  TextResult r;
+  r.doc_count = 1000;
+  r.avg_doc_len = 20;
+  r.terms = {{10, false}, {500, false}};
+  TextCandidate rare{1, {1, 0}, 20, 0};
+  TextCandidate common{2, {0, 1}, 20, 0};
+  TextCandidate rare_long{3, {1, 0}, 80, 0};
+  EXPECT_GT(Bm25(rare, r, 1.2, 0.75), Bm25(common, r, 1.2, 0.75));
+  EXPECT_GT(Bm25(rare, r, 1.2, 0.75), Bm25(rare_long, r, 1.2, 0.75));
+  EXPECT_EQ(Bm25(TextCandidate{4, {0, 0}, 10, 0}, r, 1.2, 0.75), 0);
+}
+
+TEST(Fuse, CombinesChannelsAndExplains) {
+  RecallConfig cfg;
+  QueryPlan plan;
+  plan.terms = {"alpha", "beta"};
+  plan.identifiers = {"parse_config"};
+  TextResult t;
+  t.doc_count = 100;
+  t.avg_doc_len = 10;
+  t.terms = {{2, false}, {50, false}};
+  const int64_t now = 1000LL * 86400000;
+  t.candidates = {{1, {1, 1}, 10, now}, {2, {0, 1}, 10, now}};
+  IdentResult id;
+  id.doc_count = 100;
+  id.df = {1};
+  id.matches = {{3, {0}, now}};
+  auto out = FuseChannels(plan, t, id, now, cfg);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].doc, 1);
+  EXPECT_DOUBLE_EQ(out[0].channels.text, 1.0);
+  EXPECT_EQ(out[0].channels.matched_terms, (Strings{"alpha", "beta"}));
+  EXPECT_DOUBLE_EQ(out[0].channels.recency, 1.0);
+  EXPECT_NEAR(out[0].score, cfg.weight_text + cfg.weight_recency, 1e-9);
+  // The exact-only hit scores w_exact + recency.
+  auto exact = std::find_if(out.begin(), out.end(), [](const ScoredDoc& d) { return d.doc == 3; });
+  EXPECT_NEAR(exact->score, cfg.weight_exact + cfg.weight_recency, 1e-9);
+  EXPECT_EQ(exact->channels.matched_identifiers, (Strings{"parse_config"}));
+  for (const auto& d : out) {
+    EXPECT_NEAR(d.score, d.channels.text_part + d.channels.exact_part + d.channels.recency_part,
+                1e-12);
+  }
+}
+
+TEST(Fuse, RecencyBreaksTextTies) {
+  RecallConfig cfg;
+  QueryPlan plan;
+  plan.terms = {"x"};
+  TextResult t;
+  t.doc_count = 10;
+  t.avg_doc_len = 5;
+  t.terms = {{2, false}};
+  const int64_t day = 86400000;
+  t.candidates = {{1, {1}, 5, 10 * day}, {2, {1}, 5, 100 * day}};
+  auto out = FuseChannels(plan, t, IdentResult{}, 100 * day, cfg);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].doc, 2);
+  EXPECT_GT(out[0].channels.recency, out[1].channels.recency);
+}
+
+}  // namespace
+}  // namespace memex
