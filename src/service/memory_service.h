@@ -77,16 +77,14 @@ struct ExportSummary {
 };
 
 struct ImportOptions {
-  // When set, memories without a scope of their own are imported into this scope; rows always
-  // keep their own scope when they have one.
-  std::optional<Scope> default_scope;
-  bool dry_run = false;
+  bool dry_run = false;  // validate every line and count, store nothing
 };
 
 struct ImportSummary {
   int64_t lines = 0;
   int64_t inserted = 0;
-  int64_t skipped = 0;  // already present (same id)
+  int64_t skipped = 0;   // already present (same id)
+  int64_t redactions = 0;  // secrets scrubbed from imported content
 };
 
 struct DoctorCheck {

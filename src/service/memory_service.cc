@@ -1,0 +1,352 @@
+#include "service/memory_service.h"
+
+#include <chrono>
+#include <istream>
+#include <ostream>
+
+#include "base/ids.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "codec/memory_json.h"
+
+namespace memex {
+namespace {
+
+constexpr size_t kMaxAgentBytes = 256;
+constexpr size_t kMaxQueryBytes = 8192;
+
+Status CheckText(std::string_view what, std::string_view text) {
+  size_t bad = FirstInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    return InvalidArgument(std::string(what) + " is not valid UTF-8 (invalid byte at offset " +
+                           std::to_string(bad) + ")");
+  }
+  return Status::Ok();
+}
+
+Status CheckContent(std::string_view content, const LimitsConfig& limits) {
+  RETURN_IF_ERROR(CheckText("content", content));
+  if (Trim(content).empty()) return InvalidArgument("content is empty");
+  if (content.size() > static_cast<size_t>(limits.max_content_bytes)) {
+    return InvalidArgument("content is " + std::to_string(content.size()) +
+                           " bytes; the limit is " + std::to_string(limits.max_content_bytes) +
+                           " (limits.max_content_bytes)");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> CheckTags(const std::vector<std::string>& raw,
+                                           const LimitsConfig& limits) {
+  for (const auto& t : raw) RETURN_IF_ERROR(CheckText("tag", t));
+  std::vector<std::string> tags = NormalizeTags(raw);
+  if (tags.size() > static_cast<size_t>(limits.max_tags)) {
+    return InvalidArgument("too many tags: " + std::to_string(tags.size()) + " (limit " +
+                           std::to_string(limits.max_tags) + ", limits.max_tags)");
+  }
+  for (const auto& t : tags) {
+    if (t.size() > static_cast<size_t>(limits.max_tag_bytes)) {
+      return InvalidArgument("tag '" + TruncateUtf8(t, 40) + "' is longer than " +
+                             std::to_string(limits.max_tag_bytes) + " bytes (limits.max_tag_bytes)");
+    }
+    if (t.find_first_of(" \t\r\n,") != std::string::npos) {
+      return InvalidArgument("tag '" + t + "' contains whitespace or a comma");
+    }
+  }
+  return tags;
+}
+
+Status CheckScope(const Scope& s) {
+  RETURN_IF_ERROR(ValidateScopeName(s.workspace, "workspace"));
+  return ValidateScopeName(s.project, "project");
+}
+
+Status CheckFilter(const SearchFilter& f) {
+  for (const auto& s : f.scopes) RETURN_IF_ERROR(CheckScope(s));
+  if (!f.all_scopes && f.scopes.empty()) {
+    return InvalidArgument("no scope given: name a scope or ask for all scopes");
+  }
+  if (f.since_ms && f.until_ms && f.since_ms >= f.until_ms) {
+    return InvalidArgument("empty date range: 'since' must be before 'until'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+MemoryService::MemoryService(Store& store, const Config& config, const Clock& clock,
+                             const Redactor& redactor)
+    : store_(store), config_(config), clock_(clock), redactor_(redactor) {}
+
+Status MemoryService::ValidateNew(NewMemory& m, int* redactions) const {
+  RETURN_IF_ERROR(CheckScope(m.scope));
+  RETURN_IF_ERROR(CheckContent(m.content, config_.limits));
+  ASSIGN_OR_RETURN(m.tags, CheckTags(m.tags, config_.limits));
+  if (!(m.confidence >= 0.0 && m.confidence <= 1.0)) {
+    return InvalidArgument("confidence must be between 0 and 1");
+  }
+  for (const std::string* s : {&m.agent, &m.session, &m.idempotency_key}) {
+    RETURN_IF_ERROR(CheckText("agent/session/idempotency key", *s));
+    if (s->size() > kMaxAgentBytes) {
+      return InvalidArgument("agent, session and idempotency key are limited to 256 bytes");
+    }
+  }
+  if (m.expires_ms != 0 && m.expires_ms <= clock_.NowMs()) {
+    return InvalidArgument("expiry time is in the past");
+  }
+  int n = 0;
+  m.content = redactor_.Redact(m.content, &n);
+  if (redactions) *redactions = n;
+  return Status::Ok();
+}
+
+Result<RememberResult> MemoryService::Remember(const RememberRequest& req) {
+  NewMemory m = req.memory;
+  int redactions = 0;
+  RETURN_IF_ERROR(ValidateNew(m, &redactions));
+  ASSIGN_OR_RETURN(PutResult put, store_.Put(m));
+  return RememberResult{put.id, put.version, put.created, redactions};
+}
+
+Result<std::vector<RememberResult>> MemoryService::RememberBatch(
+    const std::vector<RememberRequest>& reqs) {
+  if (reqs.size() > static_cast<size_t>(config_.limits.max_batch)) {
+    return InvalidArgument("batch of " + std::to_string(reqs.size()) +
+                           " memories exceeds limits.max_batch (" +
+                           std::to_string(config_.limits.max_batch) + ")");
+  }
+  std::vector<NewMemory> ms;
+  ms.reserve(reqs.size());
+  std::vector<int> redactions(reqs.size(), 0);
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    ms.push_back(reqs[i].memory);
+    Status st = ValidateNew(ms.back(), &redactions[i]);
+    if (!st.ok()) return st.WithContext("memory " + std::to_string(i));
+  }
+  ASSIGN_OR_RETURN(std::vector<PutResult> puts, store_.PutBatch(ms));
+  std::vector<RememberResult> out;
+  out.reserve(puts.size());
+  for (size_t i = 0; i < puts.size(); ++i) {
+    out.push_back({puts[i].id, puts[i].version, puts[i].created, redactions[i]});
+  }
+  return out;
+}
+
+Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
+  auto started = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(CheckText("query", req.query));
+  if (Trim(req.query).empty()) return InvalidArgument("query is empty");
+  if (req.query.size() > kMaxQueryBytes) {
+    return InvalidArgument("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  }
+  if (req.limit < 0 || req.offset < 0) {
+    return InvalidArgument("limit and offset must not be negative");
+  }
+  RETURN_IF_ERROR(CheckFilter(req.filter));
+  const RecallConfig& rc = config_.recall;
+  int limit = req.limit == 0 ? rc.default_limit : std::min(req.limit, rc.max_limit);
+
+  RecallResponse resp;
+  resp.plan = AnalyzeQuery(req.query, rc);
+  QueryPlan& plan = resp.plan;
+
+  TextResult text;
+  if (!plan.terms.empty()) {
+    TextQuery tq{plan.terms, req.filter, rc.candidate_cap};
+    ASSIGN_OR_RETURN(text, store_.SearchText(tq));
+    plan.term_stats = text.terms;
+    plan.doc_count = text.doc_count;
+    plan.windowed = text.windowed;
+    plan.pruned = text.pruned;
+  }
+  IdentResult idents;
+  if (!plan.identifiers.empty()) {
+    IdentQuery iq{plan.identifiers, req.filter, rc.ident_cap};
+    ASSIGN_OR_RETURN(idents, store_.SearchIdents(iq));
+    plan.ident_df = idents.df;
+    plan.doc_count = std::max(plan.doc_count, idents.doc_count);
+  }
+
+  std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, clock_.NowMs(), rc);
+  resp.total_candidates = static_cast<int64_t>(fused.size());
+  size_t begin = std::min(fused.size(), static_cast<size_t>(req.offset));
+  size_t end = std::min(fused.size(), begin + static_cast<size_t>(limit));
+  std::vector<DocId> docs;
+  for (size_t i = begin; i < end; ++i) docs.push_back(fused[i].doc);
+  ASSIGN_OR_RETURN(std::vector<Memory> memories, store_.Hydrate(docs));
+
+  std::vector<std::string> ids;
+  size_t mi = 0;
+  for (size_t i = begin; i < end && mi < memories.size(); ++i, ++mi) {
+    RankedHit hit{std::move(memories[mi]), fused[i].score, {}};
+    if (req.explain) hit.channels = std::move(fused[i].channels);
+    ids.push_back(hit.memory.id);
+    resp.hits.push_back(std::move(hit));
+  }
+  if (!ids.empty()) {
+    // Access statistics are best effort: a busy or read-only store must not fail a read.
+    if (Status st = store_.RecordAccess(ids, clock_.NowMs()); !st.ok()) {
+      LogDebug("recall: access statistics not recorded: " + st.ToString());
+    }
+  }
+  resp.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+  return resp;
+}
+
+Result<Memory> MemoryService::Get(const std::string& id, bool include_forgotten) {
+  if (!IsUuid(id)) return InvalidArgument("'" + TruncateUtf8(id, 64) + "' is not a memory id");
+  ASSIGN_OR_RETURN(Memory m, store_.Get(id, include_forgotten));
+  if (!m.forgotten()) {
+    if (Status st = store_.RecordAccess({m.id}, clock_.NowMs()); !st.ok()) {
+      LogDebug("get: access statistics not recorded: " + st.ToString());
+    }
+  }
+  return m;
+}
+
+Result<std::vector<Memory>> MemoryService::History(const std::string& id) {
+  if (!IsUuid(id)) return InvalidArgument("'" + TruncateUtf8(id, 64) + "' is not a memory id");
+  return store_.History(id);
+}
+
+Result<RememberResult> MemoryService::Update(const UpdateRequest& req) {
+  if (!IsUuid(req.id)) {
+    return InvalidArgument("'" + TruncateUtf8(req.id, 64) + "' is not a memory id");
+  }
+  MemoryPatch patch = req.patch;
+  int redactions = 0;
+  if (patch.content) {
+    RETURN_IF_ERROR(CheckContent(*patch.content, config_.limits));
+    *patch.content = redactor_.Redact(*patch.content, &redactions);
+  }
+  if (patch.tags) {
+    ASSIGN_OR_RETURN(*patch.tags, CheckTags(*patch.tags, config_.limits));
+  }
+  if (patch.confidence && !(*patch.confidence >= 0.0 && *patch.confidence <= 1.0)) {
+    return InvalidArgument("confidence must be between 0 and 1");
+  }
+  if (!patch.content && !patch.tags && !patch.kind && !patch.confidence && !patch.expires_ms) {
+    return InvalidArgument("nothing to update: give new content, tags, kind or confidence");
+  }
+  ASSIGN_OR_RETURN(PutResult put, store_.Update(req.id, patch));
+  return RememberResult{put.id, put.version, put.created, redactions};
+}
+
+Result<ForgetResult> MemoryService::Forget(const std::string& id, bool hard) {
+  if (!IsUuid(id)) return InvalidArgument("'" + TruncateUtf8(id, 64) + "' is not a memory id");
+  ASSIGN_OR_RETURN(int64_t rows, store_.Forget(id, hard));
+  return ForgetResult{rows, hard};
+}
+
+Result<ListResponse> MemoryService::List(const ListRequest& req) {
+  RETURN_IF_ERROR(CheckFilter(req.query.filter));
+  if (req.query.limit < 0 || req.query.offset < 0) {
+    return InvalidArgument("limit and offset must not be negative");
+  }
+  ListResponse resp;
+  ASSIGN_OR_RETURN(resp.memories, store_.List(req.query));
+  ListQuery all = req.query;
+  all.limit = 0;
+  all.offset = 0;
+  ASSIGN_OR_RETURN(resp.total, store_.Count(all));
+  return resp;
+}
+
+Result<StoreStats> MemoryService::Stats(const SearchFilter& filter) {
+  RETURN_IF_ERROR(CheckFilter(filter));
+  return store_.Stats(filter);
+}
+
+Result<ExportSummary> MemoryService::Export(const SearchFilter& filter, std::ostream& out,
+                                            const ProgressFn& progress) {
+  RETURN_IF_ERROR(CheckFilter(filter));
+  SearchFilter f = filter;
+  f.include_history = true;
+  int64_t total = -1;
+  if (progress) {
+    ListQuery q{f, /*include_forgotten=*/true, /*limit=*/0, 0, false};
+    ASSIGN_OR_RETURN(total, store_.Count(q));
+  }
+  ExportSummary summary;
+  RETURN_IF_ERROR(store_.Scan(f, /*include_forgotten=*/true, [&](const Memory& m) -> Status {
+    out << EncodeMemory(m) << '\n';
+    if (!out) return Unavailable("export: write failed (disk full or closed pipe?)");
+    ++summary.rows;
+    if (progress && summary.rows % 1000 == 0) progress(summary.rows, total);
+    return Status::Ok();
+  }));
+  out.flush();
+  if (!out) return Unavailable("export: write failed (disk full or closed pipe?)");
+  if (progress) progress(summary.rows, total);
+  return summary;
+}
+
+Result<ImportSummary> MemoryService::Import(std::istream& in, const ImportOptions& opts,
+                                            const ProgressFn& progress) {
+  // Validate everything before storing anything, so a broken line imports nothing.
+  ImportSummary summary;
+  std::vector<Memory> rows;
+  std::string line;
+  int64_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    auto fail = [&](const Status& st) {
+      return InvalidArgument("line " + std::to_string(line_no) + ": " + st.message());
+    };
+    if (Status st = CheckText("line", line); !st.ok()) return fail(st);
+    auto decoded = DecodeMemory(line);
+    if (!decoded.ok()) return fail(decoded.status());
+    Memory m = std::move(decoded).value();
+    if (!IsUuid(m.id)) return fail(InvalidArgument("field 'id': not a UUID"));
+    if (Status st = CheckContent(m.content, config_.limits); !st.ok()) return fail(st);
+    auto tags = CheckTags(m.tags, config_.limits);
+    if (!tags.ok()) return fail(tags.status());
+    m.tags = std::move(tags).value();
+    int n = 0;
+    m.content = redactor_.Redact(m.content, &n);
+    summary.redactions += n;
+    m.content_hash = Sha256Hex(m.content);
+    if (m.created_ms == 0) m.created_ms = clock_.NowMs();
+    if (m.updated_ms == 0) m.updated_ms = m.created_ms;
+    rows.push_back(std::move(m));
+    if (progress && line_no % 1000 == 0) progress(line_no, -1);
+  }
+  if (in.bad()) return Unavailable("import: read failed");
+  summary.lines = static_cast<int64_t>(rows.size());
+  if (opts.dry_run) {
+    if (progress) progress(line_no, line_no);
+    return summary;
+  }
+  ASSIGN_OR_RETURN(summary.inserted, store_.ImportRows(rows));
+  summary.skipped = summary.lines - summary.inserted;
+  if (progress) progress(line_no, line_no);
+  return summary;
+}
+
+std::vector<DoctorCheck> MemoryService::Doctor() {
+  std::vector<DoctorCheck> checks;
+  Status integrity = store_.Check();
+  checks.push_back({"database integrity", integrity.ok(),
+                    integrity.ok() ? "ok" : integrity.message()});
+  SearchFilter all;
+  all.all_scopes = true;
+  auto stats = store_.Stats(all);
+  if (stats.ok()) {
+    checks.push_back({"schema", true, "version " + std::to_string(stats->schema_version)});
+    checks.push_back({"memories", true,
+                      std::to_string(stats->live) + " live, " +
+                          std::to_string(stats->superseded) + " superseded, " +
+                          std::to_string(stats->forgotten) + " forgotten in " +
+                          std::to_string(stats->scopes.size()) + " scopes"});
+  } else {
+    checks.push_back({"statistics", false, stats.status().message()});
+  }
+  checks.push_back({"redaction", true,
+                    config_.redaction.enabled ? "secrets are redacted before storage"
+                                              : "disabled: secrets would be stored as given"});
+  return checks;
+}
+
+}  // namespace memex
