@@ -36,6 +36,8 @@ class Redactor {
   // replacements. With redaction disabled returns `text` unchanged.
   std::string Redact(std::string_view text, int* count = nullptr) const;
 
+  // The built-in rules, in priority order. A built-in pattern with capture groups replaces
+  // only the groups (the secret) and keeps the rest of the match, e.g. the key of `password=x`.
   static const std::vector<RedactionRule>& BuiltinRules();
 
  private:

@@ -1,0 +1,611 @@
+#include "config/config_loader.h"
+
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include "core/scope.h"
+
+namespace memex {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kIntMax = std::numeric_limits<int>::max();
+// SQLite takes the page cache as a negative KiB count in an int: MiB * 1024 must fit.
+constexpr int kMaxMebibytes = 1 << 20;
+
+std::string Dotted(std::string_view prefix, std::string_view key) {
+  if (prefix.empty()) return std::string(key);
+  return std::string(prefix) + "." + std::string(key);
+}
+
+// Optimal-string-alignment distance: a transposition ("wieght") counts as one edit.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string_view TypeName(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+std::string FormatNumber(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+bool IsVarStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool IsVarChar(char c) { return IsVarStart(c) || (c >= '0' && c <= '9'); }
+
+struct UnknownKey {
+  std::string prefix;
+  std::string key;
+  uint32_t line = 0;
+  std::string suggestion;  // a dotted key, "" when nothing is close
+};
+
+// State shared by every table of one document.
+struct ParseContext {
+  std::string_view origin;
+  const EnvFn& env;
+  std::vector<std::pair<std::string, std::string>> known;  // (table prefix, key) asked for
+  std::vector<UnknownKey> unknown;
+};
+
+// Reads typed values from one TOML table into Config fields. A getter leaves its field (the
+// default) untouched when the key is absent; every key asked for counts as known, and Finish()
+// records the rest as unknown, so the schema is written down exactly once.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, ParseContext& ctx)
+      : table_(table), prefix_(std::move(prefix)), ctx_(ctx) {}
+
+  Status Bool(std::string_view key, bool& out) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return Status::Ok();
+    if (!n->is_boolean()) return WrongType(*n, key, "a boolean (true or false)");
+    out = n->as_boolean()->get();
+    return Status::Ok();
+  }
+
+  Status Int(std::string_view key, int& out, int64_t min, int64_t max) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return Status::Ok();
+    if (!n->is_integer()) return WrongType(*n, key, "an integer");
+    int64_t v = n->as_integer()->get();
+    if (v < min || v > max) {
+      return Error(*n, key,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                       ", got " + std::to_string(v));
+    }
+    out = static_cast<int>(v);
+    return Status::Ok();
+  }
+
+  // `min_exclusive`: the value must be strictly greater than `min`.
+  Status Double(std::string_view key, double& out, double min, double max,
+                bool min_exclusive = false) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return Status::Ok();
+    double v = 0;
+    if (n->is_floating_point()) {
+      v = n->as_floating_point()->get();
+    } else if (n->is_integer()) {
+      v = static_cast<double>(n->as_integer()->get());
+    } else {
+      return WrongType(*n, key, "a number");
+    }
+    bool low = min_exclusive ? !(v > min) : !(v >= min);
+    if (!std::isfinite(v) || low || v > max) {
+      std::string range = max == std::numeric_limits<double>::max()
+                              ? (min_exclusive ? "greater than " : "at least ") + FormatNumber(min)
+                              : "between " + FormatNumber(min) + " and " + FormatNumber(max);
+      return Error(*n, key, "must be " + range + ", got " + FormatNumber(v));
+    }
+    out = v;
+    return Status::Ok();
+  }
+
+  Status String(std::string_view key, std::string& out) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return Status::Ok();
+    if (!n->is_string()) return WrongType(*n, key, "a string");
+    ASSIGN_OR_RETURN(out, Expand(*n, key, n->as_string()->get()));
+    return Status::Ok();
+  }
+
+  Status OneOf(std::string_view key, std::string& out,
+               std::initializer_list<std::string_view> allowed) {
+    std::string v = out;
+    RETURN_IF_ERROR(String(key, v));
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : " | ") + std::string(a);
+      return Error(*table_.get(key), key, "must be one of " + list + ", got '" + v + "'");
+    }
+    out = std::move(v);
+    return Status::Ok();
+  }
+
+  Status StringList(std::string_view key, std::vector<std::string>& out) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return Status::Ok();
+    if (!n->is_array()) return WrongType(*n, key, "an array of strings");
+    std::vector<std::string> values;
+    for (const toml::node& item : *n->as_array()) {
+      if (!item.is_string()) return WrongType(item, key, "an array of strings");
+      ASSIGN_OR_RETURN(std::string v, Expand(item, key, item.as_string()->get()));
+      values.push_back(std::move(v));
+    }
+    out = std::move(values);
+    return Status::Ok();
+  }
+
+  // nullptr when the key is absent.
+  Result<const toml::table*> Table(std::string_view key) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return static_cast<const toml::table*>(nullptr);
+    if (!n->is_table()) return WrongType(*n, key, "a table ([" + Dotted(prefix_, key) + "])");
+    return n->as_table();
+  }
+
+  // nullptr when the key is absent.
+  Result<const toml::array*> ArrayOfTables(std::string_view key) {
+    const toml::node* n = Find(key);
+    if (n == nullptr) return static_cast<const toml::array*>(nullptr);
+    const toml::array* a = n->as_array();
+    if (a == nullptr || !a->is_array_of_tables()) {
+      return WrongType(*n, key, "an array of tables ([[" + Dotted(prefix_, key) + "]])");
+    }
+    return a;
+  }
+
+  Status Required(std::string_view key) {
+    if (table_.contains(key)) return Status::Ok();
+    std::string msg = std::string(ctx_.origin) + ": " + Dotted(prefix_, key) + ": is required";
+    if (uint32_t line = table_.source().begin.line; line > 0) {
+      msg += " (table at line " + std::to_string(line) + ")";
+    }
+    return InvalidArgument(std::move(msg));
+  }
+
+  // Records every key of the table that no getter asked for.
+  void Finish() {
+    for (auto&& [k, v] : table_) {
+      std::string_view key = k.str();
+      if (std::find(asked_.begin(), asked_.end(), key) != asked_.end()) continue;
+      UnknownKey u{prefix_, std::string(key), k.source().begin.line, ""};
+      size_t best = std::max<size_t>(2, key.size() / 3) + 1;
+      for (const std::string& candidate : asked_) {
+        size_t d = EditDistance(key, candidate);
+        if (d < best) {
+          best = d;
+          u.suggestion = Dotted(prefix_, candidate);
+        }
+      }
+      ctx_.unknown.push_back(std::move(u));
+    }
+  }
+
+  Status Error(const toml::node& n, std::string_view key, std::string_view msg) const {
+    std::string out = std::string(ctx_.origin) + ": " + Dotted(prefix_, key) + ": ";
+    out += msg;
+    if (uint32_t line = n.source().begin.line; line > 0) {
+      out += " (line " + std::to_string(line) + ")";
+    }
+    return InvalidArgument(std::move(out));
+  }
+
+ private:
+  const toml::node* Find(std::string_view key) {
+    asked_.emplace_back(key);
+    ctx_.known.emplace_back(prefix_, std::string(key));
+    return table_.get(key);
+  }
+
+  Status WrongType(const toml::node& n, std::string_view key, std::string_view expected) const {
+    return Error(n, key, "expected " + std::string(expected) + ", got " + std::string(TypeName(n)));
+  }
+
+  // ${VAR}, ${VAR:-default} (default also when VAR is empty, as in POSIX sh) and $$ -> $.
+  // Any other '$' is literal, so regular expressions with '$' anchors need no escaping.
+  Result<std::string> Expand(const toml::node& n, std::string_view key, std::string_view raw) {
+    std::string out;
+    size_t i = 0;
+    while (i < raw.size()) {
+      char c = raw[i];
+      if (c != '$' || i + 1 >= raw.size() || (raw[i + 1] != '$' && raw[i + 1] != '{')) {
+        out += c;
+        ++i;
+        continue;
+      }
+      if (raw[i + 1] == '$') {
+        out += '$';
+        i += 2;
+        continue;
+      }
+      size_t close = raw.find('}', i + 2);
+      if (close == std::string_view::npos) {
+        return Error(n, key, "unterminated '${' in '" + std::string(raw) + "'");
+      }
+      std::string_view body = raw.substr(i + 2, close - i - 2);
+      size_t sep = body.find(":-");
+      std::string_view name = body.substr(0, sep);
+      bool valid =
+          !name.empty() && IsVarStart(name[0]) && std::all_of(name.begin(), name.end(), IsVarChar);
+      if (!valid) {
+        return Error(n, key,
+                     "invalid environment variable reference '${" + std::string(body) +
+                         "}' (expected ${NAME} or ${NAME:-default}; write $$ for a literal $)");
+      }
+      std::optional<std::string> value = ctx_.env(name);
+      if (sep != std::string_view::npos && (!value || value->empty())) {
+        value = std::string(body.substr(sep + 2));
+      }
+      if (!value) {
+        return Error(n, key,
+                     "environment variable '" + std::string(name) + "' is not set (use ${" +
+                         std::string(name) + ":-default} to give a default)");
+      }
+      out += *value;
+      i = close + 1;
+    }
+    return out;
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  ParseContext& ctx_;
+  std::vector<std::string> asked_;
+};
+
+Status ValidateRuleName(const TableReader& r, const toml::node& n, std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '-' || c == '.');
+  }
+  if (ok) return Status::Ok();
+  return r.Error(
+      n, "name",
+      "invalid rule name '" + std::string(name) + "': use 1-64 letters, digits, '_', '-' or '.'");
+}
+
+Status ReadRedaction(const toml::table& t, ParseContext& ctx, RedactionConfig& out) {
+  TableReader r(t, "redaction", ctx);
+  RETURN_IF_ERROR(r.Bool("enabled", out.enabled));
+  RETURN_IF_ERROR(r.StringList("disable", out.disable));
+  ASSIGN_OR_RETURN(const toml::array* rules, r.ArrayOfTables("rules"));
+  if (rules != nullptr) {
+    for (size_t i = 0; i < rules->size(); ++i) {
+      const toml::table& rt = *rules->get(i)->as_table();
+      TableReader rr(rt, "redaction.rules[" + std::to_string(i) + "]", ctx);
+      RedactionRuleConfig rule;
+      RETURN_IF_ERROR(rr.String("name", rule.name));
+      RETURN_IF_ERROR(rr.String("pattern", rule.pattern));
+      RETURN_IF_ERROR(rr.String("replacement", rule.replacement));
+      rr.Finish();
+      RETURN_IF_ERROR(rr.Required("name"));
+      RETURN_IF_ERROR(rr.Required("pattern"));
+      RETURN_IF_ERROR(ValidateRuleName(rr, *rt.get("name"), rule.name));
+      if (rule.pattern.empty()) return rr.Error(*rt.get("pattern"), "pattern", "must not be empty");
+      out.rules.push_back(std::move(rule));
+    }
+  }
+  r.Finish();
+  return Status::Ok();
+}
+
+Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
+  constexpr double kHuge = std::numeric_limits<double>::max();
+  TableReader r(t, "recall", ctx);
+  RETURN_IF_ERROR(r.Int("default_limit", out.default_limit, 1, kIntMax));
+  RETURN_IF_ERROR(r.Int("max_limit", out.max_limit, 1, kIntMax));
+  RETURN_IF_ERROR(r.Int("candidate_cap", out.candidate_cap, 1, kIntMax));
+  RETURN_IF_ERROR(r.Int("ident_cap", out.ident_cap, 1, kIntMax));
+  RETURN_IF_ERROR(r.Double("weight_text", out.weight_text, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_exact", out.weight_exact, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_recency", out.weight_recency, 0, 1));
+  RETURN_IF_ERROR(r.Double("recency_half_life_days", out.recency_half_life_days, 0, kHuge, true));
+  RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
+  RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));
+  RETURN_IF_ERROR(r.Bool("stop_words", out.stop_words));
+  r.Finish();
+  if (out.default_limit > out.max_limit) {
+    return r.Error(t, "default_limit",
+                   "must not exceed recall.max_limit (" + std::to_string(out.default_limit) +
+                       " > " + std::to_string(out.max_limit) + ")");
+  }
+  return Status::Ok();
+}
+
+// The document's sections, in the order of config.h. Absent sections are read as empty tables
+// so that every key is known when unknown keys are matched against other sections.
+Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
+  const toml::table empty;
+  TableReader r(root, "", ctx);
+  auto section = [&](std::string_view key) -> Result<const toml::table*> {
+    ASSIGN_OR_RETURN(const toml::table* t, r.Table(key));
+    return t != nullptr ? t : &empty;
+  };
+  RETURN_IF_ERROR(r.String("data_dir", cfg.data_dir));
+  if (const toml::node* n = root.get("data_dir"); n != nullptr && cfg.data_dir.empty()) {
+    return r.Error(*n, "data_dir", "must not be empty");
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* log, section("log"));
+  TableReader lr(*log, "log", ctx);
+  RETURN_IF_ERROR(lr.OneOf("level", cfg.log_level, {"debug", "info", "warn", "error", "off"}));
+  lr.Finish();
+
+  ASSIGN_OR_RETURN(const toml::table* storage, section("storage"));
+  TableReader sr(*storage, "storage", ctx);
+  RETURN_IF_ERROR(sr.OneOf("engine", cfg.storage.engine, {"sqlite"}));
+  RETURN_IF_ERROR(sr.OneOf("durability", cfg.storage.durability, {"normal", "full"}));
+  RETURN_IF_ERROR(sr.Int("busy_timeout_ms", cfg.storage.busy_timeout_ms, 0, kIntMax));
+  RETURN_IF_ERROR(sr.Int("cache_size_mb", cfg.storage.cache_size_mb, 0, kMaxMebibytes));
+  RETURN_IF_ERROR(sr.Int("mmap_size_mb", cfg.storage.mmap_size_mb, 0, kMaxMebibytes));
+  sr.Finish();
+
+  ASSIGN_OR_RETURN(const toml::table* limits, section("limits"));
+  TableReader mr(*limits, "limits", ctx);
+  RETURN_IF_ERROR(mr.Int("max_content_bytes", cfg.limits.max_content_bytes, 1, kIntMax));
+  RETURN_IF_ERROR(mr.Int("max_tags", cfg.limits.max_tags, 0, kIntMax));
+  RETURN_IF_ERROR(mr.Int("max_tag_bytes", cfg.limits.max_tag_bytes, 1, kIntMax));
+  RETURN_IF_ERROR(mr.Int("max_batch", cfg.limits.max_batch, 1, kIntMax));
+  mr.Finish();
+
+  ASSIGN_OR_RETURN(const toml::table* redaction, section("redaction"));
+  RETURN_IF_ERROR(ReadRedaction(*redaction, ctx, cfg.redaction));
+
+  ASSIGN_OR_RETURN(const toml::table* recall, section("recall"));
+  RETURN_IF_ERROR(ReadRecall(*recall, ctx, cfg.recall));
+
+  ASSIGN_OR_RETURN(const toml::table* scope, section("scope"));
+  TableReader cr(*scope, "scope", ctx);
+  RETURN_IF_ERROR(cr.String("default_workspace", cfg.scope.default_workspace));
+  cr.Finish();
+  if (const toml::node* n = scope->get("default_workspace"); n != nullptr) {
+    Status st = ValidateScopeName(cfg.scope.default_workspace, "workspace");
+    if (!st.ok()) return cr.Error(*n, "default_workspace", st.message());
+  }
+  r.Finish();
+  return Status::Ok();
+}
+
+// One message for all unknown keys, in document order; a key that exists in another table
+// (`storage.data_dir` for `data_dir`) is suggested when no key of its own table is close.
+Status UnknownKeysError(ParseContext& ctx) {
+  std::stable_sort(ctx.unknown.begin(), ctx.unknown.end(),
+                   [](const UnknownKey& a, const UnknownKey& b) { return a.line < b.line; });
+  std::string msg = std::string(ctx.origin) + ": ";
+  for (size_t i = 0; i < ctx.unknown.size(); ++i) {
+    UnknownKey& u = ctx.unknown[i];
+    if (u.suggestion.empty()) {
+      for (const auto& [prefix, key] : ctx.known) {
+        if (key == u.key && prefix != u.prefix && prefix.find('[') == std::string::npos) {
+          u.suggestion = Dotted(prefix, key);
+          break;
+        }
+      }
+    }
+    if (i > 0) msg += "; ";
+    msg += "unknown key '" + Dotted(u.prefix, u.key) + "'";
+    if (u.line > 0) msg += " at line " + std::to_string(u.line);
+    if (!u.suggestion.empty()) msg += " (did you mean '" + u.suggestion + "'?)";
+  }
+  return InvalidArgument(std::move(msg));
+}
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return InvalidArgument("cannot read config file " + path.string() + ": is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return InvalidArgument("cannot read config file " + path.string() + ": " +
+                           std::error_code(errno, std::generic_category()).message());
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return InvalidArgument("cannot read config file " + path.string());
+  return buf.str();
+}
+
+// An environment variable that is set and non-empty.
+std::optional<std::string> NonEmpty(const EnvFn& env, std::string_view name) {
+  std::optional<std::string> v = env(name);
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
+// An XDG base directory: the variable if it holds an absolute path (the XDG spec says to
+// ignore relative ones), else $HOME/<fallback>; nullopt without either.
+std::optional<fs::path> XdgDir(const EnvFn& env, std::string_view var, std::string_view fallback) {
+  if (std::optional<std::string> v = NonEmpty(env, var); v && fs::path(*v).is_absolute()) {
+    return fs::path(*v);
+  }
+  if (std::optional<std::string> home = NonEmpty(env, "HOME")) return fs::path(*home) / fallback;
+  return std::nullopt;
+}
+
+// Expands a leading "~" or "~/" and makes `raw` absolute against `base` (the cwd when empty).
+Result<std::string> AbsolutePath(std::string_view raw, const fs::path& base, const EnvFn& env,
+                                 std::string_view what) {
+  std::string p(raw);
+  if (p == "~" || p.starts_with("~/")) {
+    std::optional<std::string> home = NonEmpty(env, "HOME");
+    if (!home) return InvalidArgument(std::string(what) + " '" + p + "' uses ~ but HOME is unset");
+    p = *home + p.substr(1);
+  } else if (p.starts_with("~")) {
+    return InvalidArgument(std::string(what) + " '" + p +
+                           "': ~user is not supported; write the full path");
+  }
+  fs::path path(p);
+  if (path.is_relative() && !base.empty()) path = base / path;
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  if (ec) return InvalidArgument(std::string(what) + " '" + p + "': " + ec.message());
+  std::string out = abs.lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+EnvFn ProcessEnv() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<Config> ParseConfigText(std::string_view toml_text, std::string_view origin,
+                               const EnvFn& env) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    const toml::source_position& pos = e.source().begin;
+    return InvalidArgument(std::string(origin) + ":" + std::to_string(pos.line) + ":" +
+                           std::to_string(pos.column) +
+                           ": invalid TOML: " + std::string(e.description()));
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string(origin) + ": invalid TOML: " + e.what());
+  }
+  Config cfg;
+  ParseContext ctx{origin, env, {}, {}};
+  RETURN_IF_ERROR(ReadDocument(root, ctx, cfg));
+  if (!ctx.unknown.empty()) return UnknownKeysError(ctx);
+  return cfg;
+}
+
+Result<Config> LoadConfig(const ConfigOverrides& overrides, const EnvFn& env) {
+  // Locate the file. One named explicitly must exist; the XDG default is optional.
+  std::string path;
+  std::string named_by;
+  if (!overrides.config_path.empty()) {
+    path = overrides.config_path;
+    named_by = "--config";
+  } else if (std::optional<std::string> v = NonEmpty(env, "MEMEX_CONFIG")) {
+    path = *v;
+    named_by = "$MEMEX_CONFIG";
+  } else if (std::optional<fs::path> dir = XdgDir(env, "XDG_CONFIG_HOME", ".config")) {
+    path = (*dir / "memex" / "memex.toml").string();
+  }
+  Config cfg;
+  fs::path file_dir;
+  if (!path.empty()) {
+    ASSIGN_OR_RETURN(path, AbsolutePath(path, {}, env, "config file"));
+    std::error_code ec;
+    bool exists = fs::exists(path, ec);
+    if (!exists && !named_by.empty()) {
+      return NotFound("config file " + path + " (from " + named_by + ") does not exist");
+    }
+    if (exists) {
+      ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+      ASSIGN_OR_RETURN(cfg, ParseConfigText(text, path, env));
+      cfg.config_path = path;
+      file_dir = fs::path(path).parent_path();
+    }
+  }
+
+  // Data directory: flag > environment > file (relative to the file's directory) > XDG.
+  if (!overrides.data_dir.empty()) {
+    ASSIGN_OR_RETURN(cfg.data_dir, AbsolutePath(overrides.data_dir, {}, env, "--data-dir"));
+  } else if (std::optional<std::string> v = NonEmpty(env, "MEMEX_DATA_DIR")) {
+    ASSIGN_OR_RETURN(cfg.data_dir, AbsolutePath(*v, {}, env, "$MEMEX_DATA_DIR"));
+  } else if (!cfg.data_dir.empty()) {
+    ASSIGN_OR_RETURN(cfg.data_dir,
+                     AbsolutePath(cfg.data_dir, file_dir, env, cfg.config_path + ": data_dir"));
+  } else if (std::optional<fs::path> dir = XdgDir(env, "XDG_DATA_HOME", ".local/share")) {
+    ASSIGN_OR_RETURN(cfg.data_dir, AbsolutePath((*dir / "memex").string(), {}, env, "data_dir"));
+  } else {
+    return FailedPrecondition(
+        "cannot choose a data directory: HOME is unset; pass --data-dir or set MEMEX_DATA_DIR");
+  }
+  return cfg;
+}
+
+Status EnsureDataDir(const std::string& dir_in) {
+  if (dir_in.empty()) return FailedPrecondition("data directory is not set");
+  // "a/b/" would otherwise be created as a parent of itself, with the umask's mode.
+  std::string dir = dir_in;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  auto os_error = [&dir](std::string_view what, int err) {
+    return FailedPrecondition("data directory " + dir + ": " + std::string(what) + ": " +
+                              std::error_code(err, std::generic_category()).message());
+  };
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) return os_error("cannot access", errno);
+    fs::path parent = fs::path(dir).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) {
+      return FailedPrecondition("data directory " + dir + ": cannot create " + parent.string() +
+                                ": " + ec.message());
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      if (errno != EEXIST) return os_error("cannot create", errno);
+    } else if (::chmod(dir.c_str(), 0700) != 0) {  // the umask may have removed owner bits
+      return os_error("cannot set mode 0700", errno);
+    }
+    if (::stat(dir.c_str(), &st) != 0) return os_error("cannot access", errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return FailedPrecondition("data directory " + dir + ": not a directory");
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return os_error("not writable", errno);
+  return Status::Ok();
+}
+
+}  // namespace memex

@@ -1,0 +1,565 @@
+#include "config/config_loader.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace memex {
+namespace {
+
+namespace fs = std::filesystem;
+
+EnvFn MapEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+// Every key of the file, as documented; each must be known to the loader and the docs.
+const std::vector<std::string>& AllKeys() {
+  static const std::vector<std::string> keys = {
+      "data_dir",
+      "log.level",
+      "storage.engine",
+      "storage.durability",
+      "storage.busy_timeout_ms",
+      "storage.cache_size_mb",
+      "storage.mmap_size_mb",
+      "limits.max_content_bytes",
+      "limits.max_tags",
+      "limits.max_tag_bytes",
+      "limits.max_batch",
+      "redaction.enabled",
+      "redaction.disable",
+      "redaction.rules",
+      "recall.default_limit",
+      "recall.max_limit",
+      "recall.candidate_cap",
+      "recall.ident_cap",
+      "recall.weight_text",
+      "recall.weight_exact",
+      "recall.weight_recency",
+      "recall.recency_half_life_days",
+      "recall.bm25_k1",
+      "recall.bm25_b",
+      "recall.stop_words",
+      "scope.default_workspace",
+  };
+  return keys;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+fs::path RepoRoot() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+
+// Field-by-field comparison, so a new field that the loader forgets shows up here.
+void ExpectSameConfig(const Config& a, const Config& b) {
+  EXPECT_EQ(a.data_dir, b.data_dir);
+  EXPECT_EQ(a.log_level, b.log_level);
+  EXPECT_EQ(a.storage.engine, b.storage.engine);
+  EXPECT_EQ(a.storage.durability, b.storage.durability);
+  EXPECT_EQ(a.storage.busy_timeout_ms, b.storage.busy_timeout_ms);
+  EXPECT_EQ(a.storage.cache_size_mb, b.storage.cache_size_mb);
+  EXPECT_EQ(a.storage.mmap_size_mb, b.storage.mmap_size_mb);
+  EXPECT_EQ(a.limits.max_content_bytes, b.limits.max_content_bytes);
+  EXPECT_EQ(a.limits.max_tags, b.limits.max_tags);
+  EXPECT_EQ(a.limits.max_tag_bytes, b.limits.max_tag_bytes);
+  EXPECT_EQ(a.limits.max_batch, b.limits.max_batch);
+  EXPECT_EQ(a.redaction.enabled, b.redaction.enabled);
+  EXPECT_EQ(a.redaction.disable, b.redaction.disable);
+  EXPECT_EQ(a.redaction.rules.size(), b.redaction.rules.size());
+  EXPECT_EQ(a.recall.default_limit, b.recall.default_limit);
+  EXPECT_EQ(a.recall.max_limit, b.recall.max_limit);
+  EXPECT_EQ(a.recall.candidate_cap, b.recall.candidate_cap);
+  EXPECT_EQ(a.recall.ident_cap, b.recall.ident_cap);
+  EXPECT_DOUBLE_EQ(a.recall.weight_text, b.recall.weight_text);
+  EXPECT_DOUBLE_EQ(a.recall.weight_exact, b.recall.weight_exact);
+  EXPECT_DOUBLE_EQ(a.recall.weight_recency, b.recall.weight_recency);
+  EXPECT_DOUBLE_EQ(a.recall.recency_half_life_days, b.recall.recency_half_life_days);
+  EXPECT_DOUBLE_EQ(a.recall.bm25_k1, b.recall.bm25_k1);
+  EXPECT_DOUBLE_EQ(a.recall.bm25_b, b.recall.bm25_b);
+  EXPECT_EQ(a.recall.stop_words, b.recall.stop_words);
+  EXPECT_EQ(a.scope.default_workspace, b.scope.default_workspace);
+}
+
+TEST(ParseConfigTextTest, EmptyFileGivesDefaults) {
+  Result<Config> c = ParseConfigText("", "test.toml", MapEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ExpectSameConfig(*c, Config{});
+}
+
+TEST(ParseConfigTextTest, ExampleFileHasEveryKeyAtItsDefault) {
+  fs::path example = RepoRoot() / "docs/memex.example.toml";
+  std::string text = Slurp(example);
+  ASSERT_FALSE(text.empty()) << example;
+  Result<Config> c = ParseConfigText(text, example.string(), MapEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ExpectSameConfig(*c, Config{});
+  for (const std::string& key : AllKeys()) {
+    std::string leaf = key.substr(key.rfind('.') + 1);
+    EXPECT_NE(text.find(leaf), std::string::npos) << "example does not mention " << key;
+  }
+}
+
+TEST(ParseConfigTextTest, DocsDescribeEveryKey) {
+  std::string doc = Slurp(RepoRoot() / "docs/configuration.md");
+  ASSERT_FALSE(doc.empty());
+  for (const std::string& key : AllKeys()) {
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << "docs miss " << key;
+  }
+}
+
+// Giving each documented key a value of the wrong type must fail on that key (not as unknown),
+// which proves the loader reads every documented key.
+TEST(ParseConfigTextTest, LoaderKnowsEveryDocumentedKey) {
+  for (const std::string& key : AllKeys()) {
+    size_t dot = key.find('.');
+    std::string toml = dot == std::string::npos ? key + " = {x = 1}\n"
+                                                : "[" + key.substr(0, dot) + "]\n" +
+                                                      key.substr(dot + 1) + " = {x = 1}\n";
+    Result<Config> c = ParseConfigText(toml, "t.toml", MapEnv({}));
+    ASSERT_FALSE(c.ok()) << key;
+    EXPECT_NE(c.status().message().find("t.toml: " + key + ": expected"), std::string::npos)
+        << c.status().message();
+  }
+}
+
+TEST(ParseConfigTextTest, ReadsEveryKey) {
+  const std::string toml = R"(
+data_dir = "/srv/memex"
+[log]
+level = "debug"
+[storage]
+engine = "sqlite"
+durability = "full"
+busy_timeout_ms = 100
+cache_size_mb = 8
+mmap_size_mb = 0
+[limits]
+max_content_bytes = 1000
+max_tags = 3
+max_tag_bytes = 10
+max_batch = 7
+[redaction]
+enabled = false
+disable = ["aws_key", "jwt"]
+[[redaction.rules]]
+name = "ticket"
+pattern = 'INC-\d+'
+[[redaction.rules]]
+name = "host"
+pattern = '([a-z]+)\.corp$'
+replacement = '\1.[host]'
+[recall]
+default_limit = 5
+max_limit = 50
+candidate_cap = 100
+ident_cap = 20
+weight_text = 0.5
+weight_exact = 0.3
+weight_recency = 0.2
+recency_half_life_days = 7
+bm25_k1 = 1.5
+bm25_b = 0.5
+stop_words = false
+[scope]
+default_workspace = "team-a"
+)";
+  Result<Config> r = ParseConfigText(toml, "t.toml", MapEnv({}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Config& c = *r;
+  EXPECT_EQ(c.data_dir, "/srv/memex");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.storage.durability, "full");
+  EXPECT_EQ(c.storage.busy_timeout_ms, 100);
+  EXPECT_EQ(c.storage.cache_size_mb, 8);
+  EXPECT_EQ(c.storage.mmap_size_mb, 0);
+  EXPECT_EQ(c.limits.max_content_bytes, 1000);
+  EXPECT_EQ(c.limits.max_tags, 3);
+  EXPECT_EQ(c.limits.max_tag_bytes, 10);
+  EXPECT_EQ(c.limits.max_batch, 7);
+  EXPECT_FALSE(c.redaction.enabled);
+  EXPECT_EQ(c.redaction.disable, (std::vector<std::string>{"aws_key", "jwt"}));
+  ASSERT_EQ(c.redaction.rules.size(), 2u);
+  EXPECT_EQ(c.redaction.rules[0].name, "ticket");
+  EXPECT_EQ(c.redaction.rules[0].pattern, R"(INC-\d+)");
+  EXPECT_EQ(c.redaction.rules[0].replacement, "");
+  EXPECT_EQ(c.redaction.rules[1].pattern, R"(([a-z]+)\.corp$)");
+  EXPECT_EQ(c.redaction.rules[1].replacement, R"(\1.[host])");
+  EXPECT_EQ(c.recall.default_limit, 5);
+  EXPECT_EQ(c.recall.max_limit, 50);
+  EXPECT_EQ(c.recall.candidate_cap, 100);
+  EXPECT_EQ(c.recall.ident_cap, 20);
+  EXPECT_DOUBLE_EQ(c.recall.weight_text, 0.5);
+  EXPECT_DOUBLE_EQ(c.recall.weight_exact, 0.3);
+  EXPECT_DOUBLE_EQ(c.recall.weight_recency, 0.2);
+  EXPECT_DOUBLE_EQ(c.recall.recency_half_life_days, 7);
+  EXPECT_DOUBLE_EQ(c.recall.bm25_k1, 1.5);
+  EXPECT_DOUBLE_EQ(c.recall.bm25_b, 0.5);
+  EXPECT_FALSE(c.recall.stop_words);
+  EXPECT_EQ(c.scope.default_workspace, "team-a");
+}
+
+TEST(ParseConfigTextTest, ExpandsEnvironmentVariables) {
+  struct Case {
+    std::string value;  // TOML string body for log.level-free key data_dir
+    std::string want;
+  };
+  EnvFn env = MapEnv({{"ROOT", "/srv"}, {"EMPTY", ""}, {"NAME", "mx"}});
+  const std::vector<Case> cases = {
+      {"${ROOT}/memex", "/srv/memex"},
+      {"${ROOT}/${NAME}", "/srv/mx"},
+      {"${UNSET:-/fallback}", "/fallback"},
+      {"${EMPTY:-/fallback}", "/fallback"},
+      {"${ROOT:-/fallback}", "/srv"},
+      {"/a$$b", "/a$b"},
+      {"/price$5/x$", "/price$5/x$"},  // a lone '$' is literal
+      {"${UNSET:-}/x", "/x"},
+  };
+  for (const Case& c : cases) {
+    Result<Config> r = ParseConfigText("data_dir = '" + c.value + "'", "t.toml", env);
+    ASSERT_TRUE(r.ok()) << c.value << ": " << r.status().ToString();
+    EXPECT_EQ(r->data_dir, c.want) << c.value;
+  }
+  Result<Config> r = ParseConfigText("[redaction]\ndisable = ['${NAME}_x']\n", "t.toml", env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->redaction.disable, std::vector<std::string>{"mx_x"});
+}
+
+TEST(ParseConfigTextTest, ErrorsNameTheFileKeyAndLine) {
+  struct Case {
+    std::string toml;
+    std::vector<std::string> want;  // substrings of the message
+  };
+  const std::vector<Case> cases = {
+      {"[recall]\nwieght_text = 0.5\n",
+       {"t.toml: unknown key 'recall.wieght_text' at line 2",
+        "did you mean 'recall.weight_text'?"}},
+      {"[storage]\ndata_dir = '/x'\n",
+       {"unknown key 'storage.data_dir'", "did you mean 'data_dir'?"}},
+      {"[recal]\nx = 1\n", {"unknown key 'recal'", "did you mean 'recall'?"}},
+      {"colour = 'red'\n", {"unknown key 'colour'"}},
+      {"[log]\nlevel = 'info'\nformat = 'json'\n", {"unknown key 'log.format' at line 3"}},
+      {"[[redaction.rules]]\nname = 'a'\npattern = 'b'\nnmae = 'c'\n",
+       {"unknown key 'redaction.rules[0].nmae'", "did you mean 'redaction.rules[0].name'?"}},
+      {"[storage]\ndurability = 'fast'\n",
+       {"t.toml: storage.durability: must be one of normal | full, got 'fast' (line 2)"}},
+      {"[storage]\nengine = 'postgres'\n", {"storage.engine: must be one of sqlite"}},
+      {"[log]\nlevel = 'verbose'\n", {"log.level: must be one of debug | info"}},
+      {"[limits]\nmax_tags = -1\n", {"limits.max_tags: must be between 0 and"}},
+      {"[limits]\nmax_batch = 0\n", {"limits.max_batch: must be between 1 and"}},
+      {"[storage]\nbusy_timeout_ms = 99999999999\n", {"storage.busy_timeout_ms: must be"}},
+      {"[storage]\nbusy_timeout_ms = '5000'\n",
+       {"storage.busy_timeout_ms: expected an integer, got a string"}},
+      {"[storage]\nbusy_timeout_ms = 5.5\n", {"expected an integer, got a float"}},
+      {"[recall]\nweight_text = 1.5\n", {"recall.weight_text: must be between 0 and 1, got 1.5"}},
+      {"[recall]\nweight_exact = -0.1\n", {"recall.weight_exact: must be between 0 and 1"}},
+      {"[recall]\nbm25_b = nan\n", {"recall.bm25_b: must be between 0 and 1"}},
+      {"[recall]\nbm25_k1 = inf\n", {"recall.bm25_k1: must be at least 0"}},
+      {"[recall]\nrecency_half_life_days = 0\n",
+       {"recall.recency_half_life_days: must be greater than 0"}},
+      {"[recall]\ndefault_limit = 300\n",
+       {"recall.default_limit: must not exceed recall.max_limit (300 > 200)"}},
+      {"[recall]\nstop_words = 'yes'\n", {"recall.stop_words: expected a boolean"}},
+      {"[redaction]\ndisable = 'aws_key'\n", {"redaction.disable: expected an array of strings"}},
+      {"[redaction]\ndisable = [1]\n", {"redaction.disable: expected an array of strings"}},
+      {"[redaction]\nrules = [1]\n", {"redaction.rules: expected an array of tables"}},
+      {"[[redaction.rules]]\nname = 'a'\n", {"redaction.rules[0].pattern: is required"}},
+      {"[[redaction.rules]]\npattern = 'a'\n", {"redaction.rules[0].name: is required"}},
+      {"[[redaction.rules]]\nname = 'a b'\npattern = 'x'\n",
+       {"redaction.rules[0].name: invalid rule name 'a b'"}},
+      {"[[redaction.rules]]\nname = 'a'\npattern = ''\n",
+       {"redaction.rules[0].pattern: must not be empty"}},
+      {"[scope]\ndefault_workspace = 'My Team'\n",
+       {"scope.default_workspace: invalid workspace 'My Team'"}},
+      {"data_dir = ''\n", {"t.toml: data_dir: must not be empty"}},
+      {"storage = 5\n", {"t.toml: storage: expected a table ([storage]), got an integer"}},
+      {"data_dir = '${MEMEX_ROOT}/x'\n",
+       {"t.toml: data_dir: environment variable 'MEMEX_ROOT' is not set"}},
+      {"data_dir = '${1BAD}'\n", {"data_dir: invalid environment variable reference '${1BAD}'"}},
+      {"data_dir = '${OPEN'\n", {"data_dir: unterminated '${'"}},
+      {"[storage\nengine = 'sqlite'\n", {"t.toml:1:", "invalid TOML"}},
+      {"[log]\nlevel = 'info'\nlevel = 'warn'\n", {"t.toml:3:", "invalid TOML"}},
+      {"data_dir = \"\xff\"\n", {"t.toml:1:", "invalid TOML"}},
+  };
+  for (const Case& c : cases) {
+    Result<Config> r = ParseConfigText(c.toml, "t.toml", MapEnv({}));
+    ASSERT_FALSE(r.ok()) << c.toml;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    for (const std::string& w : c.want) {
+      EXPECT_NE(r.status().message().find(w), std::string::npos)
+          << "want '" << w << "' in: " << r.status().message();
+    }
+  }
+}
+
+// Mutated copies of the example file: each parses or fails with kInvalidArgument; nothing
+// throws or crashes.
+TEST(ParseConfigTextTest, SurvivesMutatedInput) {
+  const std::string example = Slurp(RepoRoot() / "docs/memex.example.toml");
+  ASSERT_FALSE(example.empty());
+  std::mt19937 rng(7);
+  const std::string alphabet = "[]{}=\"'.,#$\\\n -_01aZ\xff\xc3";
+  for (int iter = 0; iter < 1000; ++iter) {
+    std::string text = example;
+    for (int m = 0; m < 1 + static_cast<int>(rng() % 4); ++m) {
+      size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0:
+          text[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+      }
+    }
+    Result<Config> r = ParseConfigText(text, "fuzz.toml", MapEnv({}));
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(r.status().message().rfind("fuzz.toml", 0), 0u) << r.status().message();
+    }
+  }
+}
+
+TEST(ParseConfigTextTest, ReportsAllUnknownKeysInDocumentOrder) {
+  Result<Config> r = ParseConfigText("zeta = 1\n[recall]\nalpha = 2\n", "t.toml", MapEnv({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "t.toml: unknown key 'zeta' at line 1; unknown key 'recall.alpha' at line 3");
+}
+
+// A temporary directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "memex-config-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void WriteFile(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+TEST(LoadConfigTest, FileLookupOrder) {
+  TempDir tmp;
+  const fs::path home = tmp.path() / "home";
+  const fs::path xdg = tmp.path() / "xdg";
+  WriteFile(home / ".config/memex/memex.toml", "[log]\nlevel = 'info'\n");
+  WriteFile(xdg / "memex/memex.toml", "[log]\nlevel = 'error'\n");
+  const fs::path env_file = tmp.path() / "env.toml";
+  WriteFile(env_file, "[log]\nlevel = 'debug'\n");
+  const fs::path flag_file = tmp.path() / "flag.toml";
+  WriteFile(flag_file, "[log]\nlevel = 'off'\n");
+
+  struct Case {
+    std::string name;
+    ConfigOverrides overrides;
+    std::map<std::string, std::string> env;
+    std::string want_level;
+    std::string want_path;
+  };
+  const std::string h = home.string();
+  const std::vector<Case> cases = {
+      {"home default", {}, {{"HOME", h}}, "info", (home / ".config/memex/memex.toml").string()},
+      {"xdg",
+       {},
+       {{"HOME", h}, {"XDG_CONFIG_HOME", xdg.string()}},
+       "error",
+       (xdg / "memex/memex.toml").string()},
+      {"relative xdg ignored",
+       {},
+       {{"HOME", h}, {"XDG_CONFIG_HOME", "rel"}},
+       "info",
+       (home / ".config/memex/memex.toml").string()},
+      {"env", {}, {{"HOME", h}, {"MEMEX_CONFIG", env_file.string()}}, "debug", env_file.string()},
+      {"flag",
+       {flag_file.string(), ""},
+       {{"HOME", h}, {"MEMEX_CONFIG", env_file.string()}},
+       "off",
+       flag_file.string()},
+      {"none", {}, {{"HOME", (tmp.path() / "nohome").string()}}, "warn", ""},
+  };
+  for (const Case& c : cases) {
+    Result<Config> r = LoadConfig(c.overrides, MapEnv(c.env));
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r->log_level, c.want_level) << c.name;
+    EXPECT_EQ(r->config_path, c.want_path) << c.name;
+  }
+}
+
+TEST(LoadConfigTest, NamedFileMustExist) {
+  TempDir tmp;
+  std::string missing = (tmp.path() / "missing.toml").string();
+  Result<Config> r = LoadConfig({missing, ""}, MapEnv({{"HOME", tmp.path().string()}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find(missing), std::string::npos);
+  EXPECT_NE(r.status().message().find("--config"), std::string::npos);
+
+  r = LoadConfig({}, MapEnv({{"HOME", tmp.path().string()}, {"MEMEX_CONFIG", missing}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find("$MEMEX_CONFIG"), std::string::npos);
+
+  r = LoadConfig({tmp.path().string(), ""}, MapEnv({{"HOME", tmp.path().string()}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is a directory"), std::string::npos);
+}
+
+TEST(LoadConfigTest, ErrorsNameTheLoadedFile) {
+  TempDir tmp;
+  fs::path file = tmp.path() / "memex.toml";
+  WriteFile(file, "[recall]\nwieght_text = 0.5\n");
+  Result<Config> r = LoadConfig({file.string(), ""}, MapEnv({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind(file.string() + ": unknown key 'recall.wieght_text'", 0), 0u)
+      << r.status().message();
+}
+
+TEST(LoadConfigTest, DataDirPrecedence) {
+  TempDir tmp;
+  const fs::path cfgdir = tmp.path() / "etc";
+  WriteFile(cfgdir / "abs.toml", "data_dir = '/from/file'\n");
+  WriteFile(cfgdir / "rel.toml", "data_dir = 'data'\n");
+  WriteFile(cfgdir / "tilde.toml", "data_dir = '~/mx'\n");
+  WriteFile(cfgdir / "none.toml", "");
+  const std::string home = (tmp.path() / "home").string();
+  const std::string abs = (cfgdir / "abs.toml").string();
+
+  struct Case {
+    std::string name;
+    ConfigOverrides overrides;
+    std::map<std::string, std::string> env;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"flag wins", {abs, "/from/flag/"}, {{"MEMEX_DATA_DIR", "/from/env"}}, "/from/flag"},
+      {"env over file", {abs, ""}, {{"MEMEX_DATA_DIR", "/from/env"}}, "/from/env"},
+      {"file", {abs, ""}, {{"HOME", home}}, "/from/file"},
+      {"file relative to its dir",
+       {(cfgdir / "rel.toml").string(), ""},
+       {},
+       (cfgdir / "data").string()},
+      {"tilde", {(cfgdir / "tilde.toml").string(), ""}, {{"HOME", home}}, home + "/mx"},
+      {"xdg data home",
+       {(cfgdir / "none.toml").string(), ""},
+       {{"HOME", home}, {"XDG_DATA_HOME", "/xdg/data"}},
+       "/xdg/data/memex"},
+      {"home default",
+       {(cfgdir / "none.toml").string(), ""},
+       {{"HOME", home}},
+       home + "/.local/share/memex"},
+      {"flag tilde", {"", "~/flag"}, {{"HOME", home}}, home + "/flag"},
+      {"normalized", {"", "/a/./b/../c"}, {}, "/a/c"},
+  };
+  for (const Case& c : cases) {
+    Result<Config> r = LoadConfig(c.overrides, MapEnv(c.env));
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r->data_dir, c.want) << c.name;
+  }
+
+  Result<Config> rel = LoadConfig({"", "rel/dir"}, MapEnv({}));
+  ASSERT_TRUE(rel.ok());
+  EXPECT_EQ(rel->data_dir, (fs::current_path() / "rel/dir").string());
+
+  Result<Config> no_home = LoadConfig({}, MapEnv({}));
+  ASSERT_FALSE(no_home.ok());
+  EXPECT_EQ(no_home.status().code(), StatusCode::kFailedPrecondition);
+
+  Result<Config> tilde_user = LoadConfig({"", "~bob/x"}, MapEnv({{"HOME", home}}));
+  ASSERT_FALSE(tilde_user.ok());
+  EXPECT_NE(tilde_user.status().message().find("~user"), std::string::npos);
+}
+
+TEST(EnsureDataDirTest, CreatesWithOwnerOnlyMode) {
+  TempDir tmp;
+  fs::path nested = tmp.path() / "a/b/data";  // parents are created too
+  ASSERT_TRUE(EnsureDataDir(nested.string() + "/").ok());
+  EXPECT_TRUE(EnsureDataDir(nested.string()).ok());  // idempotent
+
+  fs::path dir = tmp.path() / "a/b/other";
+  mode_t old = ::umask(0277);  // would strip the owner's write bit without the chmod
+  Status st = EnsureDataDir(dir.string());
+  ::umask(old);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  for (const fs::path& p : {nested, dir}) {
+    struct stat sb {};
+    ASSERT_EQ(::stat(p.c_str(), &sb), 0);
+    EXPECT_TRUE(S_ISDIR(sb.st_mode));
+    EXPECT_EQ(sb.st_mode & 0777, 0700u) << p;
+  }
+}
+
+TEST(EnsureDataDirTest, LeavesExistingModeAlone) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "shared";
+  ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
+  ASSERT_TRUE(EnsureDataDir(dir.string()).ok());
+  struct stat sb {};
+  ASSERT_EQ(::stat(dir.c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0755u);
+}
+
+TEST(EnsureDataDirTest, FailsOnUnusablePaths) {
+  TempDir tmp;
+  fs::path file = tmp.path() / "file";
+  WriteFile(file, "x");
+  for (const fs::path& p : {file, file / "sub"}) {
+    Status st = EnsureDataDir(p.string());
+    EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << p;
+    EXPECT_NE(st.message().find(p.string()), std::string::npos) << st.message();
+  }
+  EXPECT_FALSE(EnsureDataDir("").ok());
+}
+
+TEST(EnsureDataDirTest, FailsOnReadOnlyDirectory) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  TempDir tmp;
+  fs::path ro = tmp.path() / "ro";
+  ASSERT_EQ(::mkdir(ro.c_str(), 0500), 0);
+  Status st = EnsureDataDir(ro.string());
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("not writable"), std::string::npos) << st.message();
+  st = EnsureDataDir((ro / "sub").string());
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("cannot create"), std::string::npos) << st.message();
+}
+
+TEST(ProcessEnvTest, ReadsTheRealEnvironment) {
+  ::setenv("MEMEX_CONFIG_TEST_VAR", "v1", 1);
+  EnvFn env = ProcessEnv();
+  EXPECT_EQ(env("MEMEX_CONFIG_TEST_VAR"), std::optional<std::string>("v1"));
+  ::unsetenv("MEMEX_CONFIG_TEST_VAR");
+  EXPECT_EQ(env("MEMEX_CONFIG_TEST_VAR"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace memex
