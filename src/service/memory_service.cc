@@ -46,7 +46,8 @@ Result<std::vector<std::string>> CheckTags(const std::vector<std::string>& raw,
   for (const auto& t : tags) {
     if (t.size() > static_cast<size_t>(limits.max_tag_bytes)) {
       return InvalidArgument("tag '" + TruncateUtf8(t, 40) + "' is longer than " +
-                             std::to_string(limits.max_tag_bytes) + " bytes (limits.max_tag_bytes)");
+                             std::to_string(limits.max_tag_bytes) +
+                             " bytes (limits.max_tag_bytes)");
     }
     if (t.find_first_of(" \t\r\n,") != std::string::npos) {
       return InvalidArgument("tag '" + t + "' contains whitespace or a comma");
@@ -329,19 +330,18 @@ std::vector<DoctorCheck> MemoryService::Doctor() {
   std::vector<DoctorCheck> checks;
   Status integrity = store_.Check();
   checks.push_back({"database integrity", integrity.ok(),
-                    integrity.ok() ? "ok" : integrity.message()});
+                    integrity.ok() ? "ok" : integrity.message(), integrity.code()});
   SearchFilter all;
   all.all_scopes = true;
   auto stats = store_.Stats(all);
   if (stats.ok()) {
     checks.push_back({"schema", true, "version " + std::to_string(stats->schema_version)});
     checks.push_back({"memories", true,
-                      std::to_string(stats->live) + " live, " +
-                          std::to_string(stats->superseded) + " superseded, " +
-                          std::to_string(stats->forgotten) + " forgotten in " +
+                      std::to_string(stats->live) + " live, " + std::to_string(stats->superseded) +
+                          " superseded, " + std::to_string(stats->forgotten) + " forgotten in " +
                           std::to_string(stats->scopes.size()) + " scopes"});
   } else {
-    checks.push_back({"statistics", false, stats.status().message()});
+    checks.push_back({"statistics", false, stats.status().message(), stats.status().code()});
   }
   checks.push_back({"redaction", true,
                     config_.redaction.enabled ? "secrets are redacted before storage"

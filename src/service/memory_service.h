@@ -31,8 +31,8 @@ struct RememberRequest {
 struct RememberResult {
   std::string id;
   int version = 1;
-  bool created = true;     // false: an identical memory (or idempotency key) already existed
-  int redactions = 0;      // secrets replaced before storing
+  bool created = true;  // false: an identical memory (or idempotency key) already existed
+  int redactions = 0;   // secrets replaced before storing
 };
 
 struct RecallRequest {
@@ -44,7 +44,7 @@ struct RecallRequest {
 };
 
 struct RecallResponse {
-  std::vector<RankedHit> hits;  // already paginated
+  std::vector<RankedHit> hits;   // already paginated
   int64_t total_candidates = 0;  // before pagination
   QueryPlan plan;                // how the query was understood (terms, identifiers, bounds)
   int64_t elapsed_us = 0;
@@ -83,7 +83,7 @@ struct ImportOptions {
 struct ImportSummary {
   int64_t lines = 0;
   int64_t inserted = 0;
-  int64_t skipped = 0;   // already present (same id)
+  int64_t skipped = 0;     // already present (same id)
   int64_t redactions = 0;  // secrets scrubbed from imported content
 };
 
@@ -91,6 +91,7 @@ struct DoctorCheck {
   std::string name;
   bool ok = true;
   std::string detail;
+  StatusCode code = StatusCode::kOk;  // why it failed (kDataLoss for a damaged database)
 };
 
 class MemoryService {

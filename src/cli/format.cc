@@ -1,0 +1,300 @@
+#include "cli/format.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+
+#include "base/text.h"
+#include "base/time_util.h"
+
+namespace memex::cli {
+namespace {
+
+constexpr int64_t kSecondMs = 1000;
+constexpr int64_t kMinuteMs = 60 * kSecondMs;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr size_t kHitSnippetBytes = 160;
+constexpr size_t kLineSnippetBytes = 80;
+
+std::string Printf(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string Score(double v) { return Printf("%.3f", v); }
+
+std::string TimeWithAge(int64_t ms, int64_t now_ms) {
+  return FormatRfc3339Ms(ms) + " (" + FormatAge(now_ms, ms) + ")";
+}
+
+// "label:" padded so that values line up in a detail block.
+void Field(std::string& out, std::string_view label, std::string_view value) {
+  std::string key = std::string(label) + ":";
+  key.resize(std::max<size_t>(key.size(), 12), ' ');
+  out += key;
+  out += value;
+  out += '\n';
+}
+
+// "1 term", "2 terms".
+std::string Plural(int64_t n, std::string_view noun) {
+  return FormatCount(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
+std::string Hashtags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out += ' ';
+    out += '#' + t;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatAge(int64_t now_ms, int64_t then_ms) {
+  if (then_ms == 0) return "never";
+  int64_t diff = now_ms - then_ms;
+  bool future = diff < 0;
+  if (future) diff = -diff;
+  if (diff < kMinuteMs) return "just now";
+  std::string amount;
+  if (diff < kHourMs) {
+    amount = std::to_string(diff / kMinuteMs) + "m";
+  } else if (diff < 48 * kHourMs) {
+    amount = std::to_string(diff / kHourMs) + "h";
+  } else if (diff < 60 * kDayMs) {
+    amount = std::to_string(diff / kDayMs) + "d";
+  } else if (diff < 730 * kDayMs) {
+    amount = std::to_string(diff / (30 * kDayMs)) + "mo";
+  } else {
+    amount = std::to_string(diff / (365 * kDayMs)) + "y";
+  }
+  return future ? "in " + amount : amount + " ago";
+}
+
+std::string FormatBytes(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (v >= 1024 && unit + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++unit;
+  }
+  return Printf("%.1f", v) + " " + kUnits[unit];
+}
+
+std::string FormatCount(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string Snippet(std::string_view text, size_t max_bytes) {
+  std::string flat;
+  flat.reserve(std::min(text.size(), max_bytes + 8));
+  bool pending_space = false;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    if (space) {
+      pending_space = !flat.empty();
+      continue;
+    }
+    if (pending_space) flat += ' ';
+    pending_space = false;
+    flat += c;
+    if (flat.size() > max_bytes + 4) break;  // enough to know it will be cut
+  }
+  return TruncateUtf8(flat, max_bytes);
+}
+
+std::vector<std::string> SplitCommaList(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    for (const auto& part : Split(v, ',')) {
+      std::string_view t = Trim(part);
+      if (!t.empty()) out.emplace_back(t);
+    }
+  }
+  return out;
+}
+
+std::string KindNameList() {
+  std::string out;
+  for (Kind k : AllKinds()) {
+    if (!out.empty()) out += ", ";
+    out += KindName(k);
+  }
+  return out;
+}
+
+Result<std::vector<Kind>> ParseKinds(const std::vector<std::string>& names) {
+  std::vector<Kind> kinds;
+  for (const auto& name : SplitCommaList(names)) {
+    ASSIGN_OR_RETURN(Kind k, ParseKind(AsciiLower(name)));
+    kinds.push_back(k);
+  }
+  return kinds;
+}
+
+Result<std::vector<Scope>> ParseScopeList(const std::vector<std::string>& values,
+                                          std::string_view default_workspace) {
+  std::vector<Scope> scopes;
+  for (const auto& item : SplitCommaList(values)) {
+    ASSIGN_OR_RETURN(Scope s, ParseScope(item, default_workspace));
+    scopes.push_back(std::move(s));
+  }
+  return scopes;
+}
+
+Result<int64_t> ParseDateFlag(std::string_view flag, std::string_view text) {
+  Result<int64_t> ms = ParseTimestampMs(Trim(text));
+  if (!ms.ok()) return ms.status().WithContext(flag);
+  return ms;
+}
+
+std::string FormatMemoryDetail(const Memory& m, int64_t now_ms) {
+  std::string out;
+  Field(out, "id", m.id);
+  Field(out, "scope", m.scope.ToString());
+  Field(out, "kind", KindName(m.kind));
+  std::string status(StatusName(m.status));
+  if (m.forgotten())
+    status = "forgotten " + FormatAge(now_ms, m.deleted_ms) + " (was " + status + ")";
+  Field(out, "status", status);
+  std::string version = std::to_string(m.version);
+  if (!m.supersedes.empty()) version += ", supersedes " + m.supersedes;
+  if (!m.superseded_by.empty()) version += ", superseded by " + m.superseded_by;
+  Field(out, "version", version);
+  if (!m.tags.empty()) Field(out, "tags", Join(m.tags, ", "));
+  if (m.confidence != 1.0) Field(out, "confidence", Printf("%.2f", m.confidence));
+  Field(out, "origin", OriginName(m.origin));
+  if (!m.agent.empty()) Field(out, "agent", m.agent);
+  if (!m.session.empty()) Field(out, "session", m.session);
+  Field(out, "created", TimeWithAge(m.created_ms, now_ms));
+  if (m.updated_ms != m.created_ms) Field(out, "updated", TimeWithAge(m.updated_ms, now_ms));
+  if (m.access_count > 0) {
+    Field(out, "accessed",
+          std::to_string(m.access_count) + (m.access_count == 1 ? " time" : " times") + ", last " +
+              FormatAge(now_ms, m.last_accessed_ms));
+  }
+  if (m.expires_ms != 0) Field(out, "expires", TimeWithAge(m.expires_ms, now_ms));
+  out += '\n';
+  out += m.content;
+  if (out.back() != '\n') out += '\n';
+  return out;
+}
+
+std::string FormatMemoryLine(const Memory& m, int64_t now_ms) {
+  std::string out = m.id + "  ";
+  std::string kind(KindName(m.kind));
+  kind.resize(std::max<size_t>(kind.size(), 10), ' ');
+  out += kind;
+  std::string age = FormatAge(now_ms, m.updated_ms);
+  age.resize(std::max<size_t>(age.size(), 9), ' ');
+  out += age + " ";
+  if (m.forgotten()) {
+    out += "[forgotten] ";
+  } else if (m.status == MemoryStatus::kSuperseded) {
+    out += "[v" + std::to_string(m.version) + ", superseded] ";
+  }
+  out += Snippet(m.content, kLineSnippetBytes);
+  return out;
+}
+
+std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool explain) {
+  const Memory& m = hit.memory;
+  char head[32];
+  std::snprintf(head, sizeof head, "%2d. ", rank);
+  std::string out = head + Score(hit.score) + "  " + std::string(KindName(m.kind)) + "  " +
+                    FormatAge(now_ms, m.updated_ms) + "  " + m.id;
+  if (m.status == MemoryStatus::kSuperseded) {
+    out += "  [v" + std::to_string(m.version) + ", superseded]";
+  }
+  if (!m.tags.empty()) out += "  " + Hashtags(m.tags);
+  out += "\n    " + Snippet(m.content, kHitSnippetBytes) + "\n";
+  if (explain) {
+    const ChannelScores& c = hit.channels;
+    out += "    explain: text " + Score(c.text_part) + " (bm25 " + Printf("%.2f", c.bm25) +
+           ", normalised " + Score(c.text) + ") + exact " + Score(c.exact_part) + " (" +
+           Score(c.exact) + ") + recency " + Score(c.recency_part) + " (" + Score(c.recency) +
+           ") = " + Score(hit.score) + "\n";
+    out += "    matched terms: " + (c.matched_terms.empty() ? "-" : Join(c.matched_terms, ", "));
+    out += "; identifiers: " +
+           (c.matched_identifiers.empty() ? "-" : Join(c.matched_identifiers, ", ")) + "\n";
+  }
+  return out;
+}
+
+std::string FormatPlan(const QueryPlan& plan) {
+  std::string out = "query plan: " + Plural(static_cast<int64_t>(plan.terms.size()), "term") +
+                    ", " + Plural(static_cast<int64_t>(plan.identifiers.size()), "identifier") +
+                    ", " + Plural(plan.doc_count, "document") + " in scope\n";
+  std::vector<std::string> terms;
+  for (size_t i = 0; i < plan.terms.size(); ++i) {
+    std::string t = plan.terms[i];
+    if (i < plan.term_stats.size()) {
+      t += " (df " + std::to_string(plan.term_stats[i].df) +
+           (plan.term_stats[i].estimated ? ", estimated)" : ")");
+    }
+    terms.push_back(std::move(t));
+  }
+  out += "  terms:        " + (terms.empty() ? "-" : Join(terms, ", ")) + "\n";
+  std::vector<std::string> idents;
+  for (size_t i = 0; i < plan.identifiers.size(); ++i) {
+    std::string t = plan.identifiers[i];
+    if (i < plan.ident_df.size()) {
+      t += plan.ident_df[i] < 0 ? " (too common, ignored)"
+                                : " (df " + std::to_string(plan.ident_df[i]) + ")";
+    }
+    idents.push_back(std::move(t));
+  }
+  out += "  identifiers:  " + (idents.empty() ? "-" : Join(idents, ", ")) + "\n";
+  out += "  stop words:   " + (plan.stop_words.empty() ? "-" : Join(plan.stop_words, ", ")) + "\n";
+  if (plan.pruned)
+    out += "  bounded:      pruned (the most common terms did not drive candidates)\n";
+  if (plan.windowed) out += "  bounded:      windowed (only the newest candidates were examined)\n";
+  return out;
+}
+
+std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten) {
+  return FormatCount(live) + " live, " + FormatCount(superseded) + " superseded, " +
+         FormatCount(forgotten) + " forgotten";
+}
+
+std::string FormatStats(const StoreStats& stats, std::string_view scope_label) {
+  std::string out;
+  Field(out, "scope", scope_label);
+  Field(out, "memories", FormatCounts(stats.live, stats.superseded, stats.forgotten));
+  if (!stats.by_kind.empty()) {
+    std::vector<std::string> kinds;
+    for (const auto& [kind, n] : stats.by_kind) {
+      kinds.push_back(std::string(KindName(kind)) + " " + FormatCount(n));
+    }
+    Field(out, "by kind", Join(kinds, ", "));
+  }
+  if (stats.oldest_ms != 0) Field(out, "oldest", FormatRfc3339Ms(stats.oldest_ms));
+  if (stats.newest_ms != 0) Field(out, "newest", FormatRfc3339Ms(stats.newest_ms));
+  Field(out, "database",
+        FormatBytes(stats.db_bytes) + ", schema v" + std::to_string(stats.schema_version));
+  if (stats.scopes.size() > 1 || scope_label == "all scopes") {
+    out += "scopes:\n";
+    size_t width = 0;
+    for (const auto& s : stats.scopes) width = std::max(width, s.scope.ToString().size());
+    for (const auto& s : stats.scopes) {
+      std::string name = s.scope.ToString();
+      name.resize(width, ' ');
+      out += "  " + name + "  " + FormatCounts(s.live, s.superseded, s.forgotten) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace memex::cli

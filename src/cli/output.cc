@@ -1,0 +1,100 @@
+#include "cli/output.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/time_util.h"
+#include "codec/memory_json.h"
+
+namespace memex::cli {
+namespace {
+
+Json TimeOrNull(int64_t ms) { return ms == 0 ? Json(nullptr) : Json(FormatRfc3339Ms(ms)); }
+
+}  // namespace
+
+void Output::PrintJson(const Json& doc) {
+  out_ << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+void Output::Note(std::string_view message) { err_ << "memex: " << message << '\n'; }
+
+void Output::Warning(std::string_view message) { err_ << "memex: warning: " << message << '\n'; }
+
+void Output::Error(std::string_view code, std::string_view message, std::string_view hint) {
+  if (json_) {
+    Json error = {{"code", code}, {"message", message}};
+    if (!hint.empty()) error["hint"] = hint;
+    PrintJson(Json{{"error", std::move(error)}});
+    return;
+  }
+  err_ << "memex: error: " << message << '\n';
+  if (!hint.empty()) err_ << "memex: hint: " << hint << '\n';
+}
+
+Json MemoryJson(const Memory& m) { return Json::parse(EncodeMemory(m)); }
+
+Json HitJson(const RankedHit& hit, int rank, bool explain) {
+  Json j = {{"rank", rank}, {"score", hit.score}, {"memory", MemoryJson(hit.memory)}};
+  if (explain) {
+    const ChannelScores& c = hit.channels;
+    j["explain"] = {
+        {"bm25", c.bm25},
+        {"text", c.text},
+        {"exact", c.exact},
+        {"recency", c.recency},
+        {"text_part", c.text_part},
+        {"exact_part", c.exact_part},
+        {"recency_part", c.recency_part},
+        {"matched_terms", c.matched_terms},
+        {"matched_identifiers", c.matched_identifiers},
+    };
+  }
+  return j;
+}
+
+Json PlanJson(const QueryPlan& plan) {
+  Json terms = Json::array();
+  for (size_t i = 0; i < plan.terms.size(); ++i) {
+    Json t = {{"term", plan.terms[i]}};
+    if (i < plan.term_stats.size()) {
+      t["df"] = plan.term_stats[i].df;
+      t["estimated"] = plan.term_stats[i].estimated;
+    }
+    terms.push_back(std::move(t));
+  }
+  Json idents = Json::array();
+  for (size_t i = 0; i < plan.identifiers.size(); ++i) {
+    Json t = {{"identifier", plan.identifiers[i]}};
+    if (i < plan.ident_df.size()) {
+      t["df"] = plan.ident_df[i];
+      t["ignored"] = plan.ident_df[i] < 0;
+    }
+    idents.push_back(std::move(t));
+  }
+  return {{"terms", std::move(terms)},     {"identifiers", std::move(idents)},
+          {"stop_words", plan.stop_words}, {"doc_count", plan.doc_count},
+          {"pruned", plan.pruned},         {"windowed", plan.windowed}};
+}
+
+Json StatsJson(const StoreStats& stats) {
+  Json by_kind = Json::object();
+  for (const auto& [kind, n] : stats.by_kind) by_kind[std::string(KindName(kind))] = n;
+  Json scopes = Json::array();
+  for (const auto& s : stats.scopes) {
+    scopes.push_back({{"scope", s.scope.ToString()},
+                      {"live", s.live},
+                      {"superseded", s.superseded},
+                      {"forgotten", s.forgotten}});
+  }
+  return {{"live", stats.live},
+          {"superseded", stats.superseded},
+          {"forgotten", stats.forgotten},
+          {"by_kind", std::move(by_kind)},
+          {"scopes", std::move(scopes)},
+          {"db_bytes", stats.db_bytes},
+          {"schema_version", stats.schema_version},
+          {"oldest_at", TimeOrNull(stats.oldest_ms)},
+          {"newest_at", TimeOrNull(stats.newest_ms)}};
+}
+
+}  // namespace memex::cli

@@ -1,0 +1,108 @@
+// Session: the per-invocation state a command runs against — the global options, the loaded
+// config, the resolved scope and, opened on first use, the store and the MemoryService. It owns
+// what it opens; everything in Deps is borrowed from main().
+//
+// Thread-safety: not thread-safe; one Session per invocation.
+#pragma once
+
+#include <functional>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "config/config.h"
+#include "config/config_loader.h"
+#include "config/scope_resolver.h"
+#include "redact/redactor.h"
+#include "service/memory_service.h"
+#include "store/store.h"
+
+namespace memex::cli {
+
+// Opens (creating if missing) the database at `db_path` with the given config. Supplied by the
+// composition root so that cli/ never names a concrete store.
+using StoreOpener =
+    std::function<Result<std::unique_ptr<Store>>(const Config& config, const std::string& db_path)>;
+
+// What the CLI needs from the process; main() builds it.
+struct Deps {
+  std::string version;
+  StoreOpener open_store;
+  const Clock& clock;
+  EnvFn env;
+  std::string cwd;  // absolute working directory (scope resolution)
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  bool stdin_is_tty = false;
+  bool stderr_is_tty = false;
+};
+
+// Options accepted before or after any subcommand.
+struct GlobalOptions {
+  std::string config_path;
+  std::string data_dir;
+  std::string scope;
+  std::string log_level;
+  bool json = false;
+  bool progress = false;
+  bool no_progress = false;
+  bool version = false;
+};
+
+// The database file inside the data directory.
+inline constexpr std::string_view kDatabaseFile = "memex.db";
+
+class Session {
+ public:
+  // Borrows `deps`, which must outlive the session.
+  Session(const Deps& deps, GlobalOptions globals);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const Deps& deps() const { return deps_; }
+  const GlobalOptions& globals() const { return globals_; }
+  Output& output() { return output_; }
+  int64_t NowMs() const { return deps_.clock.NowMs(); }
+
+  // Loads the config once (defaults, file, --config/--data-dir overrides) and applies its log
+  // level unless --log-level was given. Errors: LoadConfig's (bad file: kInvalidArgument; a
+  // missing explicit file: kNotFound).
+  Result<const Config*> GetConfig();
+  // Resolves the scope once: --scope, else from the working directory. Errors: ResolveScope's.
+  Result<ResolvedScope> GetScope();
+  // <data_dir>/memex.db for the loaded config.
+  static std::string DatabasePath(const Config& config);
+  // Creates the data directory (0700) if needed and opens the store and the service, once.
+  // Errors: kFailedPrecondition (read-only or unusable data dir), the store's open errors
+  // (kDataLoss for a corrupt file, kFailedPrecondition for a newer schema, kUnavailable).
+  Result<MemoryService*> GetService();
+
+  // Whether long operations should draw a progress bar (TTY stderr, --progress/--no-progress).
+  bool ProgressEnabled() const;
+
+  // Lets a command that printed its own result still end with a non-zero code (doctor).
+  void set_exit_code(ExitCode code) { exit_code_ = code; }
+  ExitCode exit_code() const { return exit_code_; }
+
+ private:
+  const Deps& deps_;
+  GlobalOptions globals_;
+  Output output_;
+  ExitCode exit_code_ = ExitCode::kOk;
+  // Declared in dependency order so that destruction runs service -> store -> redactor -> config.
+  std::optional<Config> config_;
+  std::optional<ResolvedScope> scope_;
+  std::unique_ptr<Redactor> redactor_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<MemoryService> service_;
+};
+
+}  // namespace memex::cli
