@@ -1,0 +1,97 @@
+// SqliteStore: the embedded implementation of memex::Store (SPEC §5) on one SQLite file in WAL
+// mode with an FTS5 index.
+//
+// Durability (storage.durability): "normal" runs synchronous=NORMAL — a write that returned OK
+// survives a crash of the process; the last transactions may be lost if the machine loses power.
+// "full" runs synchronous=FULL — a write that returned OK also survives power loss, at the cost
+// of an fsync per transaction.
+//
+// Concurrency: one write connection behind a mutex; every write transaction is BEGIN IMMEDIATE,
+// so writers in other processes queue on storage.busy_timeout_ms instead of failing, and a pool
+// of read connections lets reads run concurrently with each other and with the writer (WAL).
+//
+// Thread-safety: safe for concurrent use from any number of threads, and from several processes
+// sharing one file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "store/store.h"
+
+namespace memex::sqlite {
+class Connection;
+class ConnectionPool;
+class RowWriter;
+class ScopeCache;
+class TokenCounter;
+struct StoredRow;
+}  // namespace memex::sqlite
+
+namespace memex {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if missing) the database file at `path` and runs pending migrations.
+  // `clock` must outlive the store.
+  // Errors: kFailedPrecondition (directory or file not writable, read-only filesystem, a file of
+  // another application, schema newer than this binary); kDataLoss (the file is not a database
+  // or is corrupt: the message names the file and suggests `memex doctor` or restoring a
+  // backup); kUnavailable (locked by another process beyond the busy timeout).
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   const StorageConfig& cfg, const Clock& clock);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<PutResult> Put(const NewMemory& m) override;
+  Result<std::vector<PutResult>> PutBatch(const std::vector<NewMemory>& ms) override;
+  Result<Memory> Get(const std::string& id, bool include_forgotten = false) override;
+  Result<std::vector<Memory>> History(const std::string& id) override;
+  Result<PutResult> Update(const std::string& id, const MemoryPatch& patch) override;
+  Result<int64_t> Forget(const std::string& id, bool hard) override;
+  Result<std::vector<Memory>> List(const ListQuery& q) override;
+  Result<int64_t> Count(const ListQuery& q) override;
+  Result<StoreStats> Stats(const SearchFilter& filter) override;
+  Result<TextResult> SearchText(const TextQuery& q) override;
+  Result<IdentResult> SearchIdents(const IdentQuery& q) override;
+  // Tombstones are skipped like unknown ids (a search never hands them out).
+  Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override;
+  Status RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) override;
+  Status Scan(const SearchFilter& filter, bool include_forgotten,
+              const MemoryVisitor& visit) override;
+  Result<int64_t> ImportRows(const std::vector<Memory>& rows) override;
+  // PRAGMA quick_check plus each full-text table's integrity check: about 4 s per million
+  // memories, and writers wait while the full-text part runs (it needs the write lock).
+  Status Check() override;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, const Clock& clock);
+
+  // Runs `body` inside one BEGIN IMMEDIATE transaction on the write connection with a RowWriter;
+  // commits when it returns OK (after flushing the writer's counters), rolls back otherwise.
+  Status WriteTxn(const std::function<Status(sqlite::RowWriter&)>& body);
+  // Runs `body` with a pooled read connection inside one read transaction (one snapshot).
+  Status ReadTxn(const std::function<Status(sqlite::Connection&)>& body);
+
+  Result<PutResult> PutLocked(sqlite::RowWriter& w, const NewMemory& m, int64_t now_ms);
+
+  const std::string path_;
+  const Clock& clock_;
+  std::unique_ptr<sqlite::ScopeCache> scopes_;
+  std::unique_ptr<sqlite::ConnectionPool> readers_;
+  std::mutex write_mu_;
+  std::unique_ptr<sqlite::Connection> writer_;    // guarded by write_mu_
+  std::unique_ptr<sqlite::TokenCounter> tokens_;  // guarded by write_mu_
+};
+
+}  // namespace memex

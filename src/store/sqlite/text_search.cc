@@ -1,0 +1,327 @@
+#include "store/sqlite/text_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/text.h"
+#include "store/sqlite/filter_sql.h"
+#include "store/sqlite/fts.h"
+#include "store/sqlite/row_codec.h"
+
+namespace memex::sqlite {
+namespace {
+
+// One scope's share of a text search: its full-text table and statistics.
+struct ScopePart {
+  int64_t scope_id = 0;
+  std::string table;
+  int64_t docs = 0;    // rows the filter may see (current versions, plus history if asked)
+  int64_t tokens = 0;  // their total length
+  bool exclude_history = false;  // the scope has superseded rows the filter must not see
+  int64_t first_doc = 0, last_doc = 0;
+};
+
+Result<std::vector<ScopePart>> PlanScopes(Connection& db, const ScopeSet& scopes, bool history) {
+  ASSIGN_OR_RETURN(StatementRef stmt,
+                   db.Prepare("SELECT c.scope_id, sum(c.live), sum(c.superseded), "
+                              "sum(c.live_tokens), sum(c.superseded_tokens), s.first_doc, "
+                              "s.last_doc FROM scope_counts c JOIN scopes s USING (scope_id) "
+                              "GROUP BY c.scope_id"));
+  std::vector<ScopePart> parts;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return parts;
+    ScopePart p;
+    p.scope_id = stmt->ColumnInt(0);
+    if (!scopes.all && !std::binary_search(scopes.ids.begin(), scopes.ids.end(), p.scope_id)) {
+      continue;
+    }
+    const int64_t superseded = stmt->ColumnInt(2);
+    p.docs = stmt->ColumnInt(1) + (history ? superseded : 0);
+    p.tokens = stmt->ColumnInt(3) + (history ? stmt->ColumnInt(4) : 0);
+    if (p.docs == 0) continue;
+    p.exclude_history = !history && superseded > 0;
+    p.first_doc = stmt->ColumnInt(5);
+    p.last_doc = stmt->ColumnInt(6);
+    p.table = FtsTable(p.scope_id);
+    parts.push_back(std::move(p));
+  }
+}
+
+// df of one term: the sum over scopes.
+struct TermCount {
+  int64_t fts_df = 0;  // rows FTS5 matches (exact or extrapolated); drives candidate selection
+  int64_t df = 0;      // of those, rows passing the attribute filter
+  bool estimated = false;
+};
+
+class TextSearcher {
+ public:
+  TextSearcher(Connection& db, const ScopeSet& scopes, const TextQuery& q)
+      : db_(db), scopes_(scopes), q_(q), cap_(std::max(1, q.candidate_cap)) {}
+
+  Result<TextResult> Run();
+
+ private:
+  // `expr` limited to the versions the filter may see in `part`.
+  static std::string Match(const ScopePart& part, const std::string& expr) {
+    if (!part.exclude_history) return expr;
+    return "(" + expr + ") NOT st : h";
+  }
+  Status ProbeTerm(const ScopePart& part, const std::string& expr, TermCount& count);
+  Status Candidates(const ScopePart& part, const std::string& expr,
+                    const std::vector<size_t>& phrase_terms, TextResult& out);
+
+  Connection& db_;
+  const ScopeSet& scopes_;
+  const TextQuery& q_;
+  const int cap_;
+  SqlBuilder cond_{4};  // attribute filter on search_docs `m`, placeholders from ?4
+};
+
+Status TextSearcher::ProbeTerm(const ScopePart& part, const std::string& expr, TermCount& count) {
+  const bool join = HasAttributeFilter(q_.filter);
+  std::string sql = "SELECT count(*), min(r), ";
+  sql += join ? "coalesce(sum(" + cond_.sql() + "), 0)" : "count(*)";
+  sql += " FROM (SELECT rowid AS r FROM " + part.table + " WHERE " + part.table +
+         " MATCH ?1 ORDER BY rowid DESC LIMIT ?2)";
+  if (join) sql += " CROSS JOIN search_docs m ON m.doc = r";
+  const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
+  ASSIGN_OR_RETURN(StatementRef stmt, db_.Prepare(sql));
+  stmt->BindText(1, match);
+  stmt->BindInt(2, int64_t{cap_} + 1);
+  if (join) cond_.Bind(*stmt);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  const int64_t rows = row ? stmt->ColumnInt(0) : 0;
+  const int64_t min_rowid = row ? stmt->ColumnInt(1) : 0;
+  const int64_t kept = row ? stmt->ColumnInt(2) : 0;
+  if (rows <= cap_) {
+    count.fts_df += rows;
+    count.df += kept;
+    return Status::Ok();
+  }
+  // The probe read the newest cap+1 matches; assume the term is spread evenly over the scope's
+  // rowid span and scale up by the share of that span they covered.
+  const double span = static_cast<double>(std::max<int64_t>(1, part.last_doc - part.first_doc + 1));
+  const double covered = static_cast<double>(std::max<int64_t>(1, part.last_doc - min_rowid + 1));
+  const double upper = static_cast<double>(std::max(part.docs, rows));
+  const double est = std::clamp(static_cast<double>(rows) * std::max(1.0, span / covered),
+                                static_cast<double>(rows), upper);
+  count.fts_df += static_cast<int64_t>(est);
+  count.df += std::llround(est * static_cast<double>(kept) / static_cast<double>(rows));
+  count.estimated = true;
+  return Status::Ok();
+}
+
+Status TextSearcher::Candidates(const ScopePart& part, const std::string& expr,
+                                const std::vector<size_t>& phrase_terms, TextResult& out) {
+  const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
+  ASSIGN_OR_RETURN(StatementRef stmt, db_.Prepare(CandidateSql(part.table, cond_.sql())));
+  stmt->BindText(1, match);
+  stmt->BindInt(2, cap_);
+  stmt->BindInt(3, static_cast<int64_t>(phrase_terms.size()));
+  cond_.Bind(*stmt);
+  const size_t n = q_.terms.size();
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    const std::string_view tf = stmt->ColumnBlob(1);
+    TextCandidate& c = out.candidates.emplace_back();
+    c.doc = stmt->ColumnInt(0);
+    c.tf.assign(n, 0.0f);
+    for (size_t p = 0; p < phrase_terms.size(); ++p) {
+      c.tf[phrase_terms[p]] = static_cast<float>(TfCount(tf, static_cast<int>(p)));
+    }
+    c.updated_ms = stmt->ColumnInt(2);
+    c.doc_len = static_cast<int32_t>(stmt->ColumnInt(3));
+  }
+}
+
+Result<TextResult> TextSearcher::Run() {
+  TextResult out;
+  const size_t n = q_.terms.size();
+  out.terms.resize(n);
+  if (scopes_.none()) return out;
+  ASSIGN_OR_RETURN(std::vector<ScopePart> parts,
+                   PlanScopes(db_, scopes_, q_.filter.include_history));
+  int64_t tokens = 0;
+  for (const ScopePart& p : parts) {
+    out.doc_count += p.docs;
+    tokens += p.tokens;
+  }
+  if (out.doc_count == 0 || n == 0) return out;
+  out.avg_doc_len = static_cast<double>(tokens) / static_cast<double>(out.doc_count);
+  cond_.Sql("1");
+  AppendAttributeFilter(q_.filter, cond_);
+
+  // 1. Bounded df probes.
+  std::vector<std::string> quoted(n);
+  std::vector<TermCount> counts(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (Trim(q_.terms[i]).empty()) continue;
+    quoted[i] = QuoteFtsPhrase(q_.terms[i]);
+    const std::string expr = std::string(kFtsTextColumns) + " : " + quoted[i];
+    for (const ScopePart& part : parts) RETURN_IF_ERROR(ProbeTerm(part, expr, counts[i]));
+    out.terms[i].df = counts[i].df;
+    out.terms[i].estimated = counts[i].estimated;
+  }
+
+  // 2. Choose the candidate expression.
+  std::vector<size_t> active;  // terms that match something, in query order
+  std::vector<std::string> all_phrases;
+  int64_t total = 0;
+  bool any_estimated = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (counts[i].fts_df == 0) continue;
+    active.push_back(i);
+    all_phrases.push_back(quoted[i]);
+    total += counts[i].fts_df;
+    any_estimated = any_estimated || counts[i].estimated;
+  }
+  if (active.empty()) return out;
+  std::string expr = FtsTextAny(all_phrases);
+  if (any_estimated || total > cap_) {
+    std::vector<size_t> by_df = active;
+    std::stable_sort(by_df.begin(), by_df.end(),
+                     [&](size_t a, size_t b) { return counts[a].fts_df < counts[b].fts_df; });
+    std::vector<std::string> driving;
+    int64_t sum = 0;
+    for (size_t i : by_df) {
+      if (counts[i].estimated || sum + counts[i].fts_df > cap_) break;
+      sum += counts[i].fts_df;
+      driving.push_back(quoted[i]);
+    }
+    if (driving.empty()) {
+      out.windowed = true;
+    } else {
+      out.pruned = true;
+      // The first group names every term (its phrases are numbered 0..k-1 and report tf); the
+      // second, rare group is what FTS5 iterates, seeking into the common doclists.
+      expr = "(" + expr + ") AND (" + FtsTextAny(driving) + ")";
+    }
+  }
+
+  // 3. Candidates with tf for every term, newest first across scopes.
+  for (const ScopePart& part : parts) RETURN_IF_ERROR(Candidates(part, expr, active, out));
+  if (parts.size() > 1) {
+    std::sort(out.candidates.begin(), out.candidates.end(),
+              [](const TextCandidate& a, const TextCandidate& b) { return a.doc > b.doc; });
+    if (out.candidates.size() > static_cast<size_t>(cap_)) out.candidates.resize(cap_);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CandidateSql(std::string_view table, std::string_view condition) {
+  // FTS5 is the outer loop and consumes ORDER BY rowid DESC; the LIMIT sits inside the subquery
+  // so it bounds the rows FTS5 produces, not the rows that survive the attribute filter.
+  std::string sql = "SELECT r, s, m.updated_ms, m.doc_len FROM (SELECT rowid AS r, memex_tf(";
+  sql += table;
+  sql += ", ?3) AS s FROM ";
+  sql += table;
+  sql += " WHERE ";
+  sql += table;
+  sql += " MATCH ?1 ORDER BY rowid DESC LIMIT ?2) CROSS JOIN search_docs m ON m.doc = r WHERE ";
+  sql += condition;
+  return sql;
+}
+
+Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool include_history) {
+  if (scopes.none()) return int64_t{0};
+  // One fixed statement (the per-scope filter is applied here, not in SQL) so the statement
+  // cache holds one entry however many scope combinations are queried.
+  ASSIGN_OR_RETURN(StatementRef stmt,
+                   db.Prepare("SELECT scope_id, sum(live), sum(superseded) FROM scope_counts "
+                              "GROUP BY scope_id"));
+  int64_t total = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return total;
+    const int64_t scope_id = stmt->ColumnInt(0);
+    if (!scopes.all && !std::binary_search(scopes.ids.begin(), scopes.ids.end(), scope_id)) {
+      continue;
+    }
+    total += stmt->ColumnInt(1) + (include_history ? stmt->ColumnInt(2) : 0);
+  }
+}
+
+Result<TextResult> SearchText(Connection& db, const ScopeSet& scopes, const TextQuery& q) {
+  return TextSearcher(db, scopes, q).Run();
+}
+
+Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const IdentQuery& q) {
+  IdentResult out;
+  const size_t n = q.idents.size();
+  out.df.assign(n, 0);
+  if (scopes.none() || n == 0) return out;
+  ASSIGN_OR_RETURN(out.doc_count, SearchableDocCount(db, scopes, q.filter.include_history));
+  const int64_t cap = std::max(1, q.cap_per_ident);
+  // Buckets (scope, history) restrict the index range scanned per identifier.
+  std::string buckets;
+  if (scopes.all) {
+    if (!q.filter.include_history) buckets = " AND i.bucket % 2 = 0";
+  } else {
+    buckets = " AND i.bucket IN (";
+    bool first = true;
+    for (int64_t id : scopes.ids) {
+      for (int sup = 0; sup < (q.filter.include_history ? 2 : 1); ++sup) {
+        if (!first) buckets += ", ";
+        first = false;
+        buckets += std::to_string(id * 2 + sup);
+      }
+    }
+    buckets += ")";
+  }
+  const std::string count_sql =
+      "SELECT count(*) FROM (SELECT 1 FROM memory_idents i WHERE i.ident = ?1" + buckets +
+      " LIMIT ?2)";
+  SqlBuilder cond(2);
+  AppendAttributeFilter(q.filter, cond);
+  const std::string rows_sql =
+      "SELECT i.doc, m.updated_ms FROM memory_idents i CROSS JOIN search_docs m ON m.doc = i.doc "
+      "WHERE i.ident = ?1" +
+      buckets + cond.sql();
+  std::map<DocId, size_t, std::greater<>> index;  // doc -> position in out.matches
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& ident = q.idents[i];
+    if (ident.empty()) continue;
+    {
+      ASSIGN_OR_RETURN(StatementRef count, db.Prepare(count_sql));
+      count->BindText(1, ident);
+      count->BindInt(2, cap + 1);
+      ASSIGN_OR_RETURN(bool row, count->Step());
+      const int64_t postings = row ? count->ColumnInt(0) : 0;
+      if (postings > cap) {
+        out.df[i] = -1;  // too common to carry signal (contract: ignored)
+        continue;
+      }
+      if (postings == 0) continue;
+    }
+    ASSIGN_OR_RETURN(StatementRef rows, db.Prepare(rows_sql));
+    rows->BindText(1, ident);
+    cond.Bind(*rows);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      ++out.df[i];
+      const DocId doc = rows->ColumnInt(0);
+      auto [it, fresh] = index.try_emplace(doc, out.matches.size());
+      if (fresh) {
+        IdentMatch& m = out.matches.emplace_back();
+        m.doc = doc;
+        m.updated_ms = rows->ColumnInt(1);
+      }
+      out.matches[it->second].matched.push_back(static_cast<int>(i));
+    }
+  }
+  // Newest first, a stable order for callers.
+  std::sort(out.matches.begin(), out.matches.end(),
+            [](const IdentMatch& a, const IdentMatch& b) { return a.doc > b.doc; });
+  return out;
+}
+
+}  // namespace memex::sqlite

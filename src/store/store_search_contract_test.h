@@ -1,0 +1,253 @@
+// The Store contract suite, part 2: the search primitives (SearchText, SearchIdents, Hydrate) of
+// core/search.h. See store_contract_test.h for how an implementation instantiates the suite.
+#pragma once
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "store/store_contract_test.h"
+
+namespace memex::store_contract {
+
+// ---- Hydrate ----
+
+TEST_P(StoreContractTest, HydrateKeepsOrderAndSkipsUnknown) {
+  MustPut(Note("first doc"));
+  MustPut(Note("second doc"));
+  Result<TextResult> r = store_->SearchText(TQ({"doc"}, In(S("p"))));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->candidates.size(), 2u);
+  DocId d0 = r->candidates[0].doc, d1 = r->candidates[1].doc;
+  Result<std::vector<Memory>> rows = store_->Hydrate({d1, 999'999'999, d0, d1});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].id, (*rows)[2].id);
+  EXPECT_NE((*rows)[0].id, (*rows)[1].id);
+}
+
+// ---- SearchText ----
+
+// Exactness under the cap: df, tf, doc_len and the candidate set against a brute-force count.
+TEST_P(StoreContractTest, SearchTextIsExactUnderTheCap) {
+  const std::vector<std::string> vocab = {"apple", "banana", "cherry", "grape", "lemon",
+                                          "mango", "olive",  "peach",  "plum",  "kiwi"};
+  std::mt19937 rng(42);
+  std::vector<std::vector<std::string>> docs;
+  std::vector<NewMemory> batch;
+  for (int i = 0; i < 120; ++i) {
+    std::vector<std::string> words;
+    const int len = 3 + static_cast<int>(rng() % 8);
+    std::string text;
+    for (int w = 0; w < len; ++w) {
+      words.push_back(vocab[rng() % vocab.size()]);
+      text += (w ? " " : "") + words.back();
+    }
+    // A unique last word made of letters only (digits would add identifier-expansion tokens).
+    std::string unique = "doc";
+    unique += static_cast<char>('a' + i / 26);
+    unique += static_cast<char>('a' + i % 26);
+    text += " " + unique;
+    words.push_back(unique);
+    docs.push_back(words);
+    batch.push_back(Note(text));
+  }
+  MustPut(Note("unrelated", S("q")));
+  ASSERT_TRUE(store_->PutBatch(batch).ok());
+  const std::vector<std::string> terms = {"apple", "kiwi", "plum", "zucchini", "apple banana"};
+  TextQuery q = TQ(terms, In(S("p")));
+  q.candidate_cap = 10'000;
+  Result<TextResult> r = store_->SearchText(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->windowed);
+  EXPECT_FALSE(r->pruned);
+  EXPECT_EQ(r->doc_count, 120);
+  ASSERT_EQ(r->terms.size(), terms.size());
+  auto count = [](const std::vector<std::string>& words, const std::string& term) {
+    std::vector<std::string> parts;
+    for (size_t s = 0, e; s <= term.size(); s = e + 1) {
+      e = std::min(term.find(' ', s), term.size());
+      parts.push_back(term.substr(s, e - s));
+    }
+    int n = 0;
+    for (size_t i = 0; i + parts.size() <= words.size(); ++i) {
+      n += std::equal(parts.begin(), parts.end(), words.begin() + static_cast<long>(i));
+    }
+    return n;
+  };
+  std::vector<int64_t> df(terms.size(), 0);
+  std::map<std::string, std::vector<int>> want;  // last word (docN) -> tf per term
+  for (const auto& words : docs) {
+    std::vector<int> tf;
+    bool any = false;
+    for (size_t t = 0; t < terms.size(); ++t) {
+      tf.push_back(count(words, terms[t]));
+      df[t] += tf.back() > 0;
+      any = any || tf.back() > 0;
+    }
+    if (any) want[words.back()] = tf;
+  }
+  for (size_t t = 0; t < terms.size(); ++t) {
+    EXPECT_EQ(r->terms[t].df, df[t]) << terms[t];
+    EXPECT_FALSE(r->terms[t].estimated);
+  }
+  ASSERT_EQ(r->candidates.size(), want.size());
+  std::vector<DocId> ids;
+  for (const TextCandidate& c : r->candidates) ids.push_back(c.doc);
+  Result<std::vector<Memory>> rows = store_->Hydrate(ids);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), ids.size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const std::string& content = (*rows)[i].content;
+    const std::string key = content.substr(content.rfind(' ') + 1);
+    ASSERT_TRUE(want.count(key)) << content;
+    const TextCandidate& c = r->candidates[i];
+    for (size_t t = 0; t < terms.size(); ++t) {
+      EXPECT_EQ(c.tf[t], static_cast<float>(want[key][t])) << content << " / " << terms[t];
+    }
+    const auto words = static_cast<int32_t>(std::count(content.begin(), content.end(), ' ') + 1);
+    EXPECT_EQ(c.doc_len, words) << content;
+    EXPECT_EQ(c.updated_ms, (*rows)[i].updated_ms);
+  }
+  EXPECT_GT(r->avg_doc_len, 3.0);
+}
+
+TEST_P(StoreContractTest, SearchTextPrunesCommonTermsAndWindowsWhenAllAreCommon) {
+  std::vector<NewMemory> batch;
+  for (int i = 0; i < 60; ++i) {
+    std::string text = "common filler number" + std::to_string(i);
+    if (i % 20 == 0) text += " rare";
+    batch.push_back(Note(text));
+  }
+  ASSERT_TRUE(store_->PutBatch(batch).ok());
+  TextQuery q = TQ({"common", "rare"}, In(S("p")));
+  q.candidate_cap = 10;
+  Result<TextResult> r = store_->SearchText(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->pruned);
+  EXPECT_FALSE(r->windowed);
+  EXPECT_EQ(r->terms[1].df, 3);
+  EXPECT_FALSE(r->terms[1].estimated);
+  EXPECT_TRUE(r->terms[0].estimated);
+  EXPECT_GT(r->terms[0].df, 10);
+  ASSERT_EQ(r->candidates.size(), 3u);  // every document with the rare term
+  for (const TextCandidate& c : r->candidates) {
+    EXPECT_EQ(c.tf[0], 1.0f);  // tf of the pruned term is still filled
+    EXPECT_EQ(c.tf[1], 1.0f);
+  }
+  q.terms = {"common", "filler"};
+  r = store_->SearchText(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->windowed);
+  EXPECT_EQ(r->candidates.size(), 10u);
+  for (const TextCandidate& c : r->candidates) {
+    EXPECT_EQ(c.tf[0], 1.0f);
+    EXPECT_EQ(c.tf[1], 1.0f);
+  }
+}
+
+TEST_P(StoreContractTest, SearchTextNeverFailsOnHostileText) {
+  MustPut(Note("normal text with \"quotes\" and NEAR(x y) and a:b and c++ and ünïcödé"));
+  const std::vector<std::string> hostile = {"\"",
+                                            "\"\"",
+                                            "*",
+                                            "NEAR(",
+                                            "NEAR(a b",
+                                            "AND OR NOT",
+                                            "AND",
+                                            "^",
+                                            ":",
+                                            "a:b",
+                                            "{body}",
+                                            "col : x",
+                                            "(",
+                                            ")",
+                                            "-",
+                                            "+",
+                                            "ünïcödé",
+                                            "日本語",
+                                            "",
+                                            "   ",
+                                            "?!.,;",
+                                            "\xff\xfe",
+                                            std::string("nul\0byte", 8),
+                                            "quotes\"inside",
+                                            "c++",
+                                            "\"quotes\""};
+  for (const std::string& term : hostile) {
+    TextQuery q = TQ({term, "text"}, In(S("p")));
+    Result<TextResult> r = store_->SearchText(q);
+    ASSERT_TRUE(r.ok()) << "term [" << term << "]: " << r.status().ToString();
+    EXPECT_EQ(r->terms.size(), 2u);
+    EXPECT_EQ(r->candidates.size(), 1u) << term;
+  }
+  TextQuery q = TQ(hostile, In(S("p")));
+  EXPECT_TRUE(store_->SearchText(q).ok());
+  EXPECT_EQ(store_->SearchText(TQ({"ünïcödé"}, In(S("p"))))->terms[0].df, 1);
+  EXPECT_EQ(store_->SearchText(TQ({"?!.,;"}, In(S("p"))))->terms[0].df, 0);
+}
+
+// ---- SearchIdents ----
+
+TEST_P(StoreContractTest, SearchIdentsMatchesExactIdentifiers) {
+  MustPut(Note("the bug is in src/store/sqlite_store.cc near HttpServer"));
+  MustPut(Note("HttpServer handles max_batch_size"));
+  MustPut(Note("nothing to see", S("q")));
+  std::vector<NewMemory> many;
+  for (int i = 0; i < 5; ++i) many.push_back(Note("common_ident in note " + std::to_string(i)));
+  ASSERT_TRUE(store_->PutBatch(many).ok());
+  IdentQuery q;
+  q.idents = {"httpserver", "src/store/sqlite_store.cc", "unknown_ident", "common_ident"};
+  q.filter = In(S("p"));
+  q.cap_per_ident = 3;
+  Result<IdentResult> r = store_->SearchIdents(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(r->df, ElementsAre(2, 1, 0, -1));
+  EXPECT_EQ(r->doc_count, 7);
+  ASSERT_EQ(r->matches.size(), 2u);
+  std::map<std::string, std::vector<int>> matched;
+  for (const IdentMatch& m : r->matches) {
+    Result<std::vector<Memory>> rows = store_->Hydrate({m.doc});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    matched[(*rows)[0].content] = m.matched;
+    EXPECT_EQ(m.updated_ms, (*rows)[0].updated_ms);
+  }
+  EXPECT_THAT(matched["the bug is in src/store/sqlite_store.cc near HttpServer"],
+              UnorderedElementsAre(0, 1));
+  EXPECT_THAT(matched["HttpServer handles max_batch_size"], ElementsAre(0));
+  q.filter = In(S("q"));
+  EXPECT_THAT(store_->SearchIdents(q)->matches, IsEmpty());
+}
+
+TEST_P(StoreContractTest, SearchIdentsFindsPathsByTheirTail) {
+  MustPut(Note("crash in src/store/sqlite_store.cc when the WAL grew"));
+  IdentQuery q;
+  q.idents = {"sqlite_store.cc", "store/sqlite_store.cc", "src/store/sqlite_store.cc",
+              "other/sqlite_store.cc"};
+  q.filter = In(S("p"));
+  Result<IdentResult> r = store_->SearchIdents(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(r->df, ElementsAre(1, 1, 1, 0));
+  ASSERT_EQ(r->matches.size(), 1u);
+  EXPECT_THAT(r->matches[0].matched, ElementsAre(0, 1, 2));
+}
+
+TEST_P(StoreContractTest, SearchIdentsHidesSupersededUnlessHistory) {
+  PutResult a = MustPut(Note("uses OldClient here"));
+  MemoryPatch patch;
+  patch.content = "uses NewClient here";
+  ASSERT_TRUE(store_->Update(a.id, patch).ok());
+  IdentQuery q;
+  q.idents = {"oldclient", "newclient"};
+  q.filter = In(S("p"));
+  EXPECT_THAT(store_->SearchIdents(q)->df, ElementsAre(0, 1));
+  q.filter.include_history = true;
+  EXPECT_THAT(store_->SearchIdents(q)->df, ElementsAre(1, 1));
+  q.filter.all_scopes = true;
+  q.filter.include_history = false;
+  EXPECT_THAT(store_->SearchIdents(q)->df, ElementsAre(0, 1));
+}
+
+}  // namespace memex::store_contract
