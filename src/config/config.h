@@ -17,7 +17,8 @@ struct StorageConfig {
   std::string durability = "normal";
   int busy_timeout_ms = 5000;  // storage.busy_timeout_ms: wait this long for another writer
   int cache_size_mb = 64;      // storage.cache_size_mb: SQLite page cache per connection
-  int mmap_size_mb = 256;      // storage.mmap_size_mb: memory-mapped I/O window (0 = off)
+  int mmap_size_mb = 0;        // storage.mmap_size_mb: memory-mapped I/O window (0 = off; off is
+                               // faster for recall in WAL mode, see docs/benchmarks.md)
 };
 
 struct LimitsConfig {
@@ -34,23 +35,23 @@ struct RedactionRuleConfig {
 };
 
 struct RedactionConfig {
-  bool enabled = true;                    // redaction.enabled: scrub secrets before storing
-  std::vector<std::string> disable;       // redaction.disable: built-in rule names to turn off
-  std::vector<RedactionRuleConfig> rules; // [[redaction.rules]]: extra rules, applied after
+  bool enabled = true;                     // redaction.enabled: scrub secrets before storing
+  std::vector<std::string> disable;        // redaction.disable: built-in rule names to turn off
+  std::vector<RedactionRuleConfig> rules;  // [[redaction.rules]]: extra rules, applied after
 };
 
 struct RecallConfig {
-  int default_limit = 10;       // recall.default_limit
-  int max_limit = 200;          // recall.max_limit: larger --limit is clamped with a warning
-  int candidate_cap = 4000;     // recall.candidate_cap: documents examined per query (bounds latency)
-  int ident_cap = 2000;         // recall.ident_cap: identifiers in more documents carry no signal
-  double weight_text = 0.60;    // recall.weight_text: BM25 channel weight
-  double weight_exact = 0.25;   // recall.weight_exact: exact-identifier channel weight
-  double weight_recency = 0.15; // recall.weight_recency: recency channel weight
+  int default_limit = 10;     // recall.default_limit
+  int max_limit = 200;        // recall.max_limit: larger --limit is clamped with a warning
+  int candidate_cap = 1000;   // recall.candidate_cap: documents examined per query (bounds latency)
+  int ident_cap = 2000;       // recall.ident_cap: identifiers in more documents carry no signal
+  double weight_text = 0.60;  // recall.weight_text: BM25 channel weight
+  double weight_exact = 0.25;          // recall.weight_exact: exact-identifier channel weight
+  double weight_recency = 0.15;        // recall.weight_recency: recency channel weight
   double recency_half_life_days = 30;  // recall.recency_half_life_days
-  double bm25_k1 = 1.2;         // recall.bm25_k1
-  double bm25_b = 0.75;         // recall.bm25_b
-  bool stop_words = true;       // recall.stop_words: drop English stop words from queries
+  double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
+  double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation
+  bool stop_words = true;  // recall.stop_words: drop English stop words from queries
 };
 
 struct ScopeConfig {
@@ -58,8 +59,8 @@ struct ScopeConfig {
 };
 
 struct Config {
-  std::string config_path;  // the file that was loaded, "" when none
-  std::string data_dir;     // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
+  std::string config_path;         // the file that was loaded, "" when none
+  std::string data_dir;            // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
   std::string log_level = "warn";  // log.level: debug | info | warn | error | off
   StorageConfig storage;
   LimitsConfig limits;

@@ -147,7 +147,7 @@ engine = "sqlite"
 durability = "full"
 busy_timeout_ms = 100
 cache_size_mb = 8
-mmap_size_mb = 0
+mmap_size_mb = 128
 [limits]
 max_content_bytes = 1000
 max_tags = 3
@@ -186,7 +186,7 @@ default_workspace = "team-a"
   EXPECT_EQ(c.storage.durability, "full");
   EXPECT_EQ(c.storage.busy_timeout_ms, 100);
   EXPECT_EQ(c.storage.cache_size_mb, 8);
-  EXPECT_EQ(c.storage.mmap_size_mb, 0);
+  EXPECT_EQ(c.storage.mmap_size_mb, 128);
   EXPECT_EQ(c.limits.max_content_bytes, 1000);
   EXPECT_EQ(c.limits.max_tags, 3);
   EXPECT_EQ(c.limits.max_tag_bytes, 10);

@@ -32,7 +32,7 @@ struct TextQuery {
   std::vector<std::string> terms;
   SearchFilter filter;
   // Work bound: at most this many documents are examined for one query.
-  int candidate_cap = 4000;
+  int candidate_cap = 1000;
 };
 
 struct TermStat {
@@ -42,9 +42,9 @@ struct TermStat {
 
 struct TextCandidate {
   DocId doc = 0;
-  std::vector<float> tf;  // occurrences of each query term in this document (index = term)
-  int32_t doc_len = 0;    // tokens in the document
-  int64_t updated_ms = 0; // when this version was written (recency channel)
+  std::vector<float> tf;   // occurrences of each query term in this document (index = term)
+  int32_t doc_len = 0;     // tokens in the document
+  int64_t updated_ms = 0;  // when this version was written (recency channel)
 };
 
 // Contract: when the sum of the terms' df is <= candidate_cap, `candidates` holds every
@@ -53,8 +53,8 @@ struct TextCandidate {
 // is too common, the newest candidate_cap documents matching any term (`windowed` = true).
 // tf is filled for every term of every candidate either way.
 struct TextResult {
-  int64_t doc_count = 0;     // documents within the filter's scopes (BM25's N)
-  double avg_doc_len = 0;    // average document length in tokens
+  int64_t doc_count = 0;   // documents within the filter's scopes (BM25's N)
+  double avg_doc_len = 0;  // average document length in tokens
   std::vector<TermStat> terms;
   std::vector<TextCandidate> candidates;
   bool windowed = false;

@@ -26,7 +26,7 @@ TEST(AnalyzeQuery, NeverFailsAndKeepsStopWordOnlyQueries) {
   EXPECT_EQ(AnalyzeQuery("NEAR(a b) AND OR NOT ^x:z*", cfg).terms, (Strings{"near", "b", "x", "z"}));
   std::string big;
   for (int i = 0; i < 100; ++i) big += "word" + std::to_string(i) + " ";
-  EXPECT_EQ(AnalyzeQuery(big, cfg).terms.size(), 32u);
+  EXPECT_EQ(AnalyzeQuery(big, cfg).terms.size(), 16u);  // bounded work per query
 }
 
 TEST(Bm25, RarerTermsAndShorterDocsScoreHigher) {

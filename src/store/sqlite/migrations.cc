@@ -17,7 +17,7 @@ constexpr int64_t kApplicationId = 0x4D4D5831;
 //   of the size of one on the hex text, and random inserts into it dominated write cost
 //   (measured: 21k puts/s with the text index, 34k/s without any).
 // - tags/idents/fts_extra keep exactly what was put into the indexes, so deletes from the
-//   contentless FTS table and from memory_idents never depend on today's tokenizer code.
+//   contentless FTS table never depend on today's tokenizer code.
 // - Full text lives in one FTS5 table per scope, memories_fts_<scope_id> (row_codec.h
 //   FtsTableSql), created together with the scope's row. Partitioning by scope makes a scoped
 //   search cost what it would in a store holding only that scope: no doclist intersection with a
@@ -27,8 +27,9 @@ constexpr int64_t kApplicationId = 0x4D4D5831;
 //   versions only" is `NOT st : h`, free when a scope has no history.
 // - search_docs: one narrow row per indexed (not forgotten) version with what a search needs per
 //   candidate, so candidate generation never touches the wide memories rows.
-// - memory_idents.bucket = scope_id * 2 + (superseded ? 1 : 0): one index range per scope and
-//   version state.
+// - Exact identifiers live in the same FTS5 tables, column `ids`, one hashed token per
+//   identifier (row_codec.h FtsIdentToken). A B-tree (ident, doc) index took random inserts that
+//   halved ingest at 100k memories and got worse with size; FTS5 writes are log-structured.
 // - scope_counts keeps per scope and kind counters (rows and indexed tokens) so BM25's N and
 //   average length, and Stats, never COUNT(*); scopes.first_doc/last_doc bound the scope's docs
 //   for extrapolating a very common term's df.
@@ -79,12 +80,6 @@ CREATE TABLE memory_tags(
   tag TEXT NOT NULL,
   doc INTEGER NOT NULL,
   PRIMARY KEY(tag, doc)
-) WITHOUT ROWID;
-CREATE TABLE memory_idents(
-  ident TEXT NOT NULL,
-  bucket INTEGER NOT NULL,
-  doc INTEGER NOT NULL,
-  PRIMARY KEY(ident, bucket, doc)
 ) WITHOUT ROWID;
 CREATE TABLE search_docs(
   doc INTEGER PRIMARY KEY,

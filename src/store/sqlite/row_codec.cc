@@ -127,11 +127,29 @@ int64_t HashKey(std::string_view hex) {
   return static_cast<int64_t>(key);
 }
 
+std::string FtsIdentToken(std::string_view ident) {
+  uint64_t h = 14695981039346656037ULL;  // FNV-1a 64: stable across builds and platforms
+  for (char c : ident) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return "zz" + std::to_string(h);
+}
+
+std::string FtsIdentTokens(const std::vector<std::string>& idents) {
+  std::string out;
+  for (const std::string& ident : idents) {
+    if (!out.empty()) out += ' ';
+    out += FtsIdentToken(ident);
+  }
+  return out;
+}
+
 std::string FtsTable(int64_t scope_id) { return "memories_fts_" + std::to_string(scope_id); }
 
 std::string FtsTableSql(int64_t scope_id) {
   return "CREATE VIRTUAL TABLE IF NOT EXISTS " + FtsTable(scope_id) +
-         " USING fts5(body, tags, st, content='', columnsize=0, tokenize='" +
+         " USING fts5(body, tags, st, ids, content='', columnsize=0, tokenize='" +
          std::string(kFtsTokenizer) + "')";
 }
 

@@ -44,7 +44,7 @@ struct StoredRow {
   DocId doc = 0;
   int64_t chain = 0;  // doc of the chain's first version
   int64_t scope_id = 0;
-  std::vector<std::string> idents;  // as indexed in memory_idents (when not forgotten)
+  std::vector<std::string> idents;  // as indexed in the `ids` FTS column (when not forgotten)
   std::string fts_extra;            // as appended to the FTS body (when not forgotten)
 
   bool superseded() const { return memory.status == MemoryStatus::kSuperseded; }
@@ -64,9 +64,11 @@ void FtsBody(std::string_view content, std::string_view extra, std::string* out)
 std::string FtsTags(const std::vector<std::string>& tags);
 // The `st` column: "h" for a superseded version, "" for a current one.
 inline std::string_view FtsStatus(bool superseded) { return superseded ? "h" : ""; }
-// memory_idents.bucket.
-inline int64_t IdentBucket(int64_t scope_id, bool superseded) {
-  return scope_id * 2 + (superseded ? 1 : 0);
-}
+// The `ids` column: one token per exact identifier. An identifier holds characters the text
+// tokenizer splits on ('/', '.', '_'), so each is indexed as "zz" + the decimal FNV-1a hash of
+// its bytes: one alphanumeric token the tokenizer keeps whole (and Porter leaves alone, as it
+// ends in a digit). Living in FTS5 rather than a B-tree keeps identifier writes log-structured.
+std::string FtsIdentToken(std::string_view ident);
+std::string FtsIdentTokens(const std::vector<std::string>& idents);
 
 }  // namespace memex::sqlite

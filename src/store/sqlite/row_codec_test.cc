@@ -43,8 +43,12 @@ TEST(RowCodecTest, IndexValues) {
   EXPECT_EQ(FtsTable(7), "memories_fts_7");
   EXPECT_NE(FtsTableSql(7).find("CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts_7 USING fts5("),
             std::string::npos);
-  EXPECT_EQ(IdentBucket(7, false), 14);
-  EXPECT_EQ(IdentBucket(7, true), 15);
+  EXPECT_NE(FtsTableSql(7).find("ids"), std::string::npos);
+  // Stable, distinct, one alphanumeric token each.
+  EXPECT_EQ(FtsIdentToken("src/a.cc"), FtsIdentToken("src/a.cc"));
+  EXPECT_NE(FtsIdentToken("src/a.cc"), FtsIdentToken("src/b.cc"));
+  EXPECT_EQ(FtsIdentToken("").substr(0, 2), "zz");
+  EXPECT_EQ(FtsIdentTokens({"a_b", "c.d"}), FtsIdentToken("a_b") + " " + FtsIdentToken("c.d"));
 }
 
 }  // namespace

@@ -203,8 +203,7 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
   const bool superseded = m.status == MemoryStatus::kSuperseded;
   int64_t doc_len = 0;
   if (indexed) {
-    RETURN_IF_ERROR(FtsWrite(false, doc, m.content, extra, m.tags, scope_id, superseded));
-    RETURN_IF_ERROR(IdentsWrite(false, doc, idents, IdentBucket(scope_id, superseded)));
+    RETURN_IF_ERROR(FtsWrite(false, doc, m.content, extra, m.tags, idents, scope_id, superseded));
     // body_buf_ still holds the body FtsWrite indexed.
     doc_len = tokens_.Count(body_buf_) + tokens_.Count(FtsTags(m.tags));
     ASSIGN_OR_RETURN(StatementRef sd,
@@ -227,14 +226,16 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
 }
 
 Status RowWriter::FtsWrite(bool remove, DocId doc, std::string_view content, std::string_view extra,
-                           const std::vector<std::string>& tags, int64_t scope_id,
+                           const std::vector<std::string>& tags,
+                           const std::vector<std::string>& idents, int64_t scope_id,
                            bool superseded) {
   auto [sql, fresh] = fts_sql_.try_emplace(scope_id);
   if (fresh) {
     const std::string table = FtsTable(scope_id);
-    sql->second.first = "INSERT INTO " + table + "(rowid, body, tags, st) VALUES(?1, ?2, ?3, ?4)";
+    sql->second.first =
+        "INSERT INTO " + table + "(rowid, body, tags, st, ids) VALUES(?1, ?2, ?3, ?4, ?5)";
     sql->second.second = "INSERT INTO " + table + "(" + table +
-                         ", rowid, body, tags, st) VALUES('delete', ?1, ?2, ?3, ?4)";
+                         ", rowid, body, tags, st, ids) VALUES('delete', ?1, ?2, ?3, ?4, ?5)";
   }
   ASSIGN_OR_RETURN(StatementRef stmt, db_.Prepare(remove ? sql->second.second : sql->second.first));
   FtsBody(content, extra, &body_buf_);
@@ -243,25 +244,9 @@ Status RowWriter::FtsWrite(bool remove, DocId doc, std::string_view content, std
   stmt->BindText(2, body_buf_);
   stmt->BindText(3, tag_text);
   stmt->BindText(4, FtsStatus(superseded));
+  const std::string id_tokens = FtsIdentTokens(idents);
+  stmt->BindText(5, id_tokens);
   return stmt->Run();
-}
-
-Status RowWriter::IdentsWrite(bool remove, DocId doc, const std::vector<std::string>& idents,
-                              int64_t bucket) {
-  if (idents.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(
-      StatementRef stmt,
-      db_.Prepare(remove ? "DELETE FROM memory_idents WHERE ident = ?1 AND bucket = ?2 AND doc = ?3"
-                         : "INSERT OR IGNORE INTO memory_idents(ident, bucket, doc) "
-                           "VALUES(?1, ?2, ?3)"));
-  for (const std::string& ident : idents) {
-    stmt->BindText(1, ident);
-    stmt->BindInt(2, bucket);
-    stmt->BindInt(3, doc);
-    RETURN_IF_ERROR(stmt->Run());
-    stmt->Reset();
-  }
-  return Status::Ok();
 }
 
 Status RowWriter::MarkSuperseded(const StoredRow& row, const std::string& next_id) {
@@ -273,21 +258,10 @@ Status RowWriter::MarkSuperseded(const StoredRow& row, const std::string& next_i
   RETURN_IF_ERROR(upd->Run());
   const Memory& m = row.memory;
   if (m.forgotten() || row.superseded()) return Status::Ok();
-  RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.scope_id, false));
-  RETURN_IF_ERROR(FtsWrite(false, row.doc, m.content, row.fts_extra, m.tags, row.scope_id, true));
-  if (!row.idents.empty()) {
-    ASSIGN_OR_RETURN(StatementRef mv,
-                     db_.Prepare("UPDATE memory_idents SET bucket = ?3 WHERE ident = ?1 AND "
-                                 "bucket = ?2 AND doc = ?4"));
-    for (const std::string& ident : row.idents) {
-      mv->BindText(1, ident);
-      mv->BindInt(2, IdentBucket(row.scope_id, false));
-      mv->BindInt(3, IdentBucket(row.scope_id, true));
-      mv->BindInt(4, row.doc);
-      RETURN_IF_ERROR(mv->Run());
-      mv->Reset();
-    }
-  }
+  RETURN_IF_ERROR(
+      FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, false));
+  RETURN_IF_ERROR(
+      FtsWrite(false, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, true));
   ASSIGN_OR_RETURN(StatementRef sd,
                    db_.Prepare("UPDATE search_docs SET superseded = 1 WHERE doc = ?1 "
                                "RETURNING doc_len"));
@@ -309,8 +283,8 @@ Status RowWriter::Tombstone(const StoredRow& row, int64_t now_ms) {
   upd->BindInt(2, now_ms);
   RETURN_IF_ERROR(upd->Run());
   const bool sup = row.superseded();
-  RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.scope_id, sup));
-  RETURN_IF_ERROR(IdentsWrite(true, row.doc, row.idents, IdentBucket(row.scope_id, sup)));
+  RETURN_IF_ERROR(
+      FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, sup));
   ASSIGN_OR_RETURN(int64_t doc_len, DropSearchDoc(row.doc));
   Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
   Count(row.scope_id, m.kind, State::kForgotten, +1, 0);
@@ -322,8 +296,8 @@ Status RowWriter::Purge(const StoredRow& row) {
   int64_t doc_len = 0;
   if (!m.forgotten()) {
     const bool sup = row.superseded();
-    RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.scope_id, sup));
-    RETURN_IF_ERROR(IdentsWrite(true, row.doc, row.idents, IdentBucket(row.scope_id, sup)));
+    RETURN_IF_ERROR(
+        FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, sup));
     ASSIGN_OR_RETURN(doc_len, DropSearchDoc(row.doc));
   }
   if (!m.tags.empty()) {

@@ -69,9 +69,8 @@ class RowWriter {
   Result<int64_t> DropSearchDoc(DocId doc);
 
   Status FtsWrite(bool remove, DocId doc, std::string_view content, std::string_view extra,
-                  const std::vector<std::string>& tags, int64_t scope_id, bool superseded);
-  Status IdentsWrite(bool remove, DocId doc, const std::vector<std::string>& idents,
-                     int64_t bucket);
+                  const std::vector<std::string>& tags, const std::vector<std::string>& idents,
+                  int64_t scope_id, bool superseded);
 
   struct Delta {
     int64_t live = 0, superseded = 0, forgotten = 0;

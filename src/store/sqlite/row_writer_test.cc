@@ -90,15 +90,11 @@ TEST_F(RowWriterTest, InsertIndexesEverything) {
   EXPECT_EQ(Fts("{body tags}: http"), 1);  // from the identifier expansion of HttpServer
   EXPECT_EQ(Fts("{body tags}: t1"), 1);
   EXPECT_FALSE(row.idents.empty());
-  EXPECT_EQ(Q("SELECT count(*) FROM memory_idents WHERE ident = 'src/http/server.cc' AND "
-              "bucket = " +
-              std::to_string(IdentBucket(row.scope_id, false))),
-            1);
+  EXPECT_EQ(Fts("ids: " + FtsIdentToken("src/http/server.cc") + " NOT st: h"), 1);
   for (const char* suffix : {"http/server.cc", "server.cc"}) {  // paths are also indexed by tail
-    EXPECT_EQ(Q("SELECT count(*) FROM memory_idents WHERE ident = '" + std::string(suffix) + "'"),
-              1)
-        << suffix;
+    EXPECT_EQ(Fts("ids: " + FtsIdentToken(suffix)), 1) << suffix;
   }
+  EXPECT_EQ(Fts("{body tags}: " + FtsIdentToken("server.cc")), 0);  // never matches user text
   EXPECT_EQ(Q("SELECT count(*) FROM memory_tags"), 2);
   EXPECT_GT(Q("SELECT doc_len FROM search_docs"), 6);
   EXPECT_EQ(Q("SELECT live FROM scope_counts"), 1);
@@ -120,7 +116,7 @@ TEST_F(RowWriterTest, SupersedeTombstoneAndPurgeKeepIndexesInStep) {
   Write([&](RowWriter& w) { return w.MarkSuperseded(row, "next-id"); });
   EXPECT_EQ(Fts("gizmo NOT st: h"), 0);
   EXPECT_EQ(Fts("gizmo AND st: h"), 1);
-  EXPECT_EQ(Q("SELECT bucket FROM memory_idents"), IdentBucket(row.scope_id, true));
+  EXPECT_EQ(Fts("ids: " + FtsIdentToken("lib/flux_core.cc") + " AND st: h"), 1);
   EXPECT_EQ(Q("SELECT superseded FROM search_docs"), 1);
   EXPECT_EQ(Q("SELECT live FROM scope_counts"), 0);
   EXPECT_EQ(Q("SELECT superseded FROM scope_counts"), 1);
@@ -132,7 +128,7 @@ TEST_F(RowWriterTest, SupersedeTombstoneAndPurgeKeepIndexesInStep) {
   EXPECT_EQ(row.memory.superseded_by, "next-id");
   Write([&](RowWriter& w) { return w.Tombstone(row, kT0 + 5); });
   EXPECT_EQ(Fts("gizmo"), 0);
-  EXPECT_EQ(Q("SELECT count(*) FROM memory_idents"), 0);
+  EXPECT_EQ(Fts("ids: " + FtsIdentToken("lib/flux_core.cc")), 0);
   EXPECT_EQ(Q("SELECT count(*) FROM search_docs"), 0);
   EXPECT_EQ(Q("SELECT forgotten FROM scope_counts"), 1);
   EXPECT_EQ(Q("SELECT superseded + superseded_tokens FROM scope_counts"), 0);

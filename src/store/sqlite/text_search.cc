@@ -61,7 +61,11 @@ struct TermCount {
 class TextSearcher {
  public:
   TextSearcher(Connection& db, const ScopeSet& scopes, const TextQuery& q)
-      : db_(db), scopes_(scopes), q_(q), cap_(std::max(1, q.candidate_cap)) {}
+      : db_(db),
+        scopes_(scopes),
+        q_(q),
+        cap_(std::max(1, q.candidate_cap)),
+        probe_(std::min(cap_, kProbeLimit)) {}
 
   Result<TextResult> Run();
 
@@ -79,6 +83,10 @@ class TextSearcher {
   const ScopeSet& scopes_;
   const TextQuery& q_;
   const int cap_;
+  // A df probe reads at most this many postings: enough for an exact df where IDF is steep and a
+  // good extrapolation beyond, at a fraction of the cost of reading `cap_` postings per term.
+  static constexpr int kProbeLimit = 256;
+  const int probe_;
   SqlBuilder cond_{4};  // attribute filter on search_docs `m`, placeholders from ?4
 };
 
@@ -92,18 +100,18 @@ Status TextSearcher::ProbeTerm(const ScopePart& part, const std::string& expr, T
   const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
   ASSIGN_OR_RETURN(StatementRef stmt, db_.Prepare(sql));
   stmt->BindText(1, match);
-  stmt->BindInt(2, int64_t{cap_} + 1);
+  stmt->BindInt(2, int64_t{probe_} + 1);
   if (join) cond_.Bind(*stmt);
   ASSIGN_OR_RETURN(bool row, stmt->Step());
   const int64_t rows = row ? stmt->ColumnInt(0) : 0;
   const int64_t min_rowid = row ? stmt->ColumnInt(1) : 0;
   const int64_t kept = row ? stmt->ColumnInt(2) : 0;
-  if (rows <= cap_) {
+  if (rows <= probe_) {
     count.fts_df += rows;
     count.df += kept;
     return Status::Ok();
   }
-  // The probe read the newest cap+1 matches; assume the term is spread evenly over the scope's
+  // The probe read the newest probe_+1 matches; assume the term is spread evenly over the scope's
   // rowid span and scale up by the share of that span they covered.
   const double span = static_cast<double>(std::max<int64_t>(1, part.last_doc - part.first_doc + 1));
   const double covered = static_cast<double>(std::max<int64_t>(1, part.last_doc - min_rowid + 1));
@@ -173,24 +181,22 @@ Result<TextResult> TextSearcher::Run() {
   std::vector<size_t> active;  // terms that match something, in query order
   std::vector<std::string> all_phrases;
   int64_t total = 0;
-  bool any_estimated = false;
   for (size_t i = 0; i < n; ++i) {
     if (counts[i].fts_df == 0) continue;
     active.push_back(i);
     all_phrases.push_back(quoted[i]);
     total += counts[i].fts_df;
-    any_estimated = any_estimated || counts[i].estimated;
   }
   if (active.empty()) return out;
   std::string expr = FtsTextAny(all_phrases);
-  if (any_estimated || total > cap_) {
+  if (total > cap_) {
     std::vector<size_t> by_df = active;
     std::stable_sort(by_df.begin(), by_df.end(),
                      [&](size_t a, size_t b) { return counts[a].fts_df < counts[b].fts_df; });
     std::vector<std::string> driving;
     int64_t sum = 0;
     for (size_t i : by_df) {
-      if (counts[i].estimated || sum + counts[i].fts_df > cap_) break;
+      if (sum + counts[i].fts_df > cap_) break;
       sum += counts[i].fts_df;
       driving.push_back(quoted[i]);
     }
@@ -258,64 +264,59 @@ Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const I
   const size_t n = q.idents.size();
   out.df.assign(n, 0);
   if (scopes.none() || n == 0) return out;
-  ASSIGN_OR_RETURN(out.doc_count, SearchableDocCount(db, scopes, q.filter.include_history));
+  ASSIGN_OR_RETURN(std::vector<ScopePart> parts, PlanScopes(db, scopes, q.filter.include_history));
+  for (const ScopePart& p : parts) out.doc_count += p.docs;
   const int64_t cap = std::max(1, q.cap_per_ident);
-  // Buckets (scope, history) restrict the index range scanned per identifier.
-  std::string buckets;
-  if (scopes.all) {
-    if (!q.filter.include_history) buckets = " AND i.bucket % 2 = 0";
-  } else {
-    buckets = " AND i.bucket IN (";
-    bool first = true;
-    for (int64_t id : scopes.ids) {
-      for (int sup = 0; sup < (q.filter.include_history ? 2 : 1); ++sup) {
-        if (!first) buckets += ", ";
-        first = false;
-        buckets += std::to_string(id * 2 + sup);
-      }
-    }
-    buckets += ")";
-  }
-  const std::string count_sql =
-      "SELECT count(*) FROM (SELECT 1 FROM memory_idents i WHERE i.ident = ?1" + buckets +
-      " LIMIT ?2)";
-  SqlBuilder cond(2);
+  SqlBuilder cond(3);
+  cond.Sql("1");
   AppendAttributeFilter(q.filter, cond);
-  const std::string rows_sql =
-      "SELECT i.doc, m.updated_ms FROM memory_idents i CROSS JOIN search_docs m ON m.doc = i.doc "
-      "WHERE i.ident = ?1" +
-      buckets + cond.sql();
   std::map<DocId, size_t, std::greater<>> index;  // doc -> position in out.matches
   for (size_t i = 0; i < n; ++i) {
     const std::string& ident = q.idents[i];
     if (ident.empty()) continue;
-    {
-      ASSIGN_OR_RETURN(StatementRef count, db.Prepare(count_sql));
-      count->BindText(1, ident);
-      count->BindInt(2, cap + 1);
+    const std::string expr = "ids : " + FtsIdentToken(ident);
+    // 1. Postings across the scopes, bounded: an identifier in more than `cap` memories is too
+    // common to carry signal (contract: ignored).
+    int64_t postings = 0;
+    for (const ScopePart& part : parts) {
+      const std::string match = part.exclude_history ? "(" + expr + ") NOT st : h" : expr;
+      ASSIGN_OR_RETURN(StatementRef count,
+                       db.Prepare("SELECT count(*) FROM (SELECT rowid FROM " + part.table +
+                                  " WHERE " + part.table + " MATCH ?1 LIMIT ?2)"));
+      count->BindText(1, match);
+      count->BindInt(2, cap + 1 - postings);
       ASSIGN_OR_RETURN(bool row, count->Step());
-      const int64_t postings = row ? count->ColumnInt(0) : 0;
-      if (postings > cap) {
-        out.df[i] = -1;  // too common to carry signal (contract: ignored)
-        continue;
-      }
-      if (postings == 0) continue;
+      postings += row ? count->ColumnInt(0) : 0;
+      if (postings > cap) break;
     }
-    ASSIGN_OR_RETURN(StatementRef rows, db.Prepare(rows_sql));
-    rows->BindText(1, ident);
-    cond.Bind(*rows);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, rows->Step());
-      if (!row) break;
-      ++out.df[i];
-      const DocId doc = rows->ColumnInt(0);
-      auto [it, fresh] = index.try_emplace(doc, out.matches.size());
-      if (fresh) {
-        IdentMatch& m = out.matches.emplace_back();
-        m.doc = doc;
-        m.updated_ms = rows->ColumnInt(1);
+    if (postings > cap) {
+      out.df[i] = -1;
+      continue;
+    }
+    if (postings == 0) continue;
+    // 2. The matching rows that pass the attribute filter.
+    for (const ScopePart& part : parts) {
+      const std::string match = part.exclude_history ? "(" + expr + ") NOT st : h" : expr;
+      ASSIGN_OR_RETURN(StatementRef rows,
+                       db.Prepare("SELECT r, m.updated_ms FROM (SELECT rowid AS r FROM " +
+                                  part.table + " WHERE " + part.table + " MATCH ?1 LIMIT ?2) " +
+                                  "CROSS JOIN search_docs m ON m.doc = r WHERE " + cond.sql()));
+      rows->BindText(1, match);
+      rows->BindInt(2, cap + 1);
+      cond.Bind(*rows);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows->Step());
+        if (!row) break;
+        ++out.df[i];
+        const DocId doc = rows->ColumnInt(0);
+        auto [it, fresh] = index.try_emplace(doc, out.matches.size());
+        if (fresh) {
+          IdentMatch& m = out.matches.emplace_back();
+          m.doc = doc;
+          m.updated_ms = rows->ColumnInt(1);
+        }
+        out.matches[it->second].matched.push_back(static_cast<int>(i));
       }
-      out.matches[it->second].matched.push_back(static_cast<int>(i));
     }
   }
   // Newest first, a stable order for callers.
