@@ -242,7 +242,8 @@ std::string FormatPlan(const QueryPlan& plan) {
     std::string t = plan.terms[i];
     if (i < plan.term_stats.size()) {
       t += " (df " + std::to_string(plan.term_stats[i].df) +
-           (plan.term_stats[i].estimated ? ", estimated)" : ")");
+           (plan.term_stats[i].estimated ? ", estimated" : "") +
+           (plan.term_stats[i].dropped ? ", too common to score)" : ")");
     }
     terms.push_back(std::move(t));
   }

@@ -59,6 +59,7 @@ Json PlanJson(const QueryPlan& plan) {
     if (i < plan.term_stats.size()) {
       t["df"] = plan.term_stats[i].df;
       t["estimated"] = plan.term_stats[i].estimated;
+      t["dropped"] = plan.term_stats[i].dropped;
     }
     terms.push_back(std::move(t));
   }

@@ -38,6 +38,7 @@ struct TextQuery {
 struct TermStat {
   int64_t df = 0;          // documents (within the filter) containing the term
   bool estimated = false;  // true when df was extrapolated because the term is very common
+  bool dropped = false;    // bounded search only: too common to score (tf reported as 0)
 };
 
 struct TextCandidate {
@@ -50,8 +51,9 @@ struct TextCandidate {
 // Contract: when the sum of the terms' df is <= candidate_cap, `candidates` holds every
 // matching document (exact). Otherwise the store bounds its work: it keeps the rarest terms
 // whose df fit the cap and returns every document matching them, or, when even the rarest term
-// is too common, the newest candidate_cap documents matching any term (`windowed` = true).
-// tf is filled for every term of every candidate either way.
+// is too common, the newest candidate_cap documents containing the rarest term (`windowed`).
+// tf is filled for every term of every candidate either way, except that a bounded search may
+// drop terms found in more than 1/8 of the documents (`dropped`, tf 0 for every candidate).
 struct TextResult {
   int64_t doc_count = 0;   // documents within the filter's scopes (BM25's N)
   double avg_doc_len = 0;  // average document length in tokens

@@ -86,6 +86,7 @@ class TextSearcher {
   // A df probe reads at most this many postings: enough for an exact df where IDF is steep and a
   // good extrapolation beyond, at a fraction of the cost of reading `cap_` postings per term.
   static constexpr int kProbeLimit = 256;
+  static constexpr int64_t kDropShare = 8;
   const int probe_;
   SqlBuilder cond_{4};  // attribute filter on search_docs `m`, placeholders from ?4
 };
@@ -193,6 +194,22 @@ Result<TextResult> TextSearcher::Run() {
     std::vector<size_t> by_df = active;
     std::stable_sort(by_df.begin(), by_df.end(),
                      [&](size_t a, size_t b) { return counts[a].fts_df < counts[b].fts_df; });
+    // When the work is bounded anyway, terms in more than 1/8 of the documents are not scored:
+    // their IDF is below ln(9) and finding them in every candidate means seeking through the
+    // longest doclists, which measured as the bulk of a bounded query's cost. The rarest term
+    // is always kept.
+    std::vector<size_t> scored;
+    all_phrases.clear();
+    for (size_t i : active) {
+      if (i != by_df[0] && counts[i].fts_df * kDropShare > out.doc_count) {
+        out.terms[i].dropped = true;
+        continue;
+      }
+      scored.push_back(i);
+      all_phrases.push_back(quoted[i]);
+    }
+    active = std::move(scored);
+    expr = FtsTextAny(all_phrases);
     std::vector<std::string> driving;
     int64_t sum = 0;
     for (size_t i : by_df) {
@@ -201,9 +218,15 @@ Result<TextResult> TextSearcher::Run() {
       driving.push_back(quoted[i]);
     }
     if (driving.empty()) {
+      // Even the rarest term is over the cap: its newest matches are the candidates. Driving by
+      // the most informative term keeps candidates relevant where "any term" would let the
+      // commonest word fill the window.
       out.windowed = true;
+      if (active.size() > 1) driving.push_back(quoted[by_df[0]]);
     } else {
       out.pruned = true;
+    }
+    if (!driving.empty()) {
       // The first group names every term (its phrases are numbered 0..k-1 and report tf); the
       // second, rare group is what FTS5 iterates, seeking into the common doclists.
       expr = "(" + expr + ") AND (" + FtsTextAny(driving) + ")";

@@ -197,3 +197,26 @@ TEST_F(TextSearchTest, EstimatesDfOfVeryCommonTerms) {
 
 }  // namespace
 }  // namespace memex::sqlite
+
+namespace memex::sqlite {
+namespace {
+
+TEST_F(TextSearchTest, WindowedSearchIsDrivenByTheRarestTerm) {
+  for (int i = 0; i < 8; ++i) Put(S(1), "alpha beta older " + std::to_string(i));
+  for (int i = 0; i < 12; ++i) Put(S(1), "alpha gamma newer " + std::to_string(i));
+  TextQuery q;
+  q.terms = {"alpha", "beta"};
+  q.filter.scopes = {S(1)};
+  q.candidate_cap = 5;  // both terms are over the cap
+  Result<TextResult> r = store_->SearchText(q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->windowed);
+  ASSERT_EQ(r->candidates.size(), 5u);
+  for (const TextCandidate& c : r->candidates) {
+    EXPECT_EQ(c.tf[1], 1.0f);  // every candidate holds the rarer term ...
+    EXPECT_EQ(c.tf[0], 1.0f);  // ... and still reports the common one
+  }
+}
+
+}  // namespace
+}  // namespace memex::sqlite
