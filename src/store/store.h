@@ -42,9 +42,9 @@ struct ScopeCount {
 };
 
 struct StoreStats {
-  int64_t live = 0;        // newest versions, not forgotten
-  int64_t superseded = 0;  // older versions
-  int64_t forgotten = 0;   // tombstones
+  int64_t live = 0;                               // newest versions, not forgotten
+  int64_t superseded = 0;                         // older versions
+  int64_t forgotten = 0;                          // tombstones
   std::vector<std::pair<Kind, int64_t>> by_kind;  // live only, kinds with count > 0
   std::vector<ScopeCount> scopes;
   int64_t db_bytes = 0;  // on-disk size including WAL

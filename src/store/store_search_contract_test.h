@@ -115,36 +115,38 @@ TEST_P(StoreContractTest, SearchTextIsExactUnderTheCap) {
 
 TEST_P(StoreContractTest, SearchTextPrunesCommonTermsAndWindowsWhenAllAreCommon) {
   std::vector<NewMemory> batch;
-  for (int i = 0; i < 60; ++i) {
+  for (int i = 0; i < 200; ++i) {
     std::string text = "common filler number" + std::to_string(i);
-    if (i % 20 == 0) text += " rare";
+    if (i % 10 == 0) text += " mid";   // 20 documents: 10%, still scored
+    if (i % 70 == 0) text += " rare";  // 3 documents
     batch.push_back(Note(text));
   }
   ASSERT_TRUE(store_->PutBatch(batch).ok());
-  TextQuery q = TQ({"common", "rare"}, In(S("p")));
+  TextQuery q = TQ({"common", "mid", "rare"}, In(S("p")));
   q.candidate_cap = 10;
   Result<TextResult> r = store_->SearchText(q);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->pruned);
   EXPECT_FALSE(r->windowed);
-  EXPECT_EQ(r->terms[1].df, 3);
-  EXPECT_FALSE(r->terms[1].estimated);
-  EXPECT_TRUE(r->terms[0].estimated);
+  EXPECT_EQ(r->terms[2].df, 3);
+  EXPECT_FALSE(r->terms[2].estimated);
+  EXPECT_EQ(r->terms[1].df, 20);
+  EXPECT_FALSE(r->terms[1].dropped);
   EXPECT_GT(r->terms[0].df, 10);
+  EXPECT_TRUE(r->terms[0].dropped);     // in every document: not scored in a bounded search
   ASSERT_EQ(r->candidates.size(), 3u);  // every document with the rare term
   for (const TextCandidate& c : r->candidates) {
-    EXPECT_EQ(c.tf[0], 1.0f);  // tf of the pruned term is still filled
-    EXPECT_EQ(c.tf[1], 1.0f);
+    EXPECT_EQ(c.tf[0], 0.0f);
+    EXPECT_EQ(c.tf[1], 1.0f);  // tf of a pruned but scored term is still filled
+    EXPECT_EQ(c.tf[2], 1.0f);
   }
   q.terms = {"common", "filler"};
   r = store_->SearchText(q);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->windowed);
   EXPECT_EQ(r->candidates.size(), 10u);
-  for (const TextCandidate& c : r->candidates) {
-    EXPECT_EQ(c.tf[0], 1.0f);
-    EXPECT_EQ(c.tf[1], 1.0f);
-  }
+  EXPECT_FALSE(r->terms[0].dropped);  // the rarest term is always scored
+  for (const TextCandidate& c : r->candidates) EXPECT_EQ(c.tf[0], 1.0f);
 }
 
 TEST_P(StoreContractTest, SearchTextNeverFailsOnHostileText) {
