@@ -1,0 +1,156 @@
+#include "locomo_bench.h"
+
+#include <filesystem>
+#include <iostream>
+#include <unordered_map>
+#include <vector>
+
+#include "core/scope.h"
+#include "fts_baseline.h"
+#include "locomo.h"
+#include "measure.h"
+#include "service_stack.h"
+
+namespace memex::bench {
+namespace {
+
+constexpr int kDepth = 20;  // hits asked for: the deepest recall@k
+
+struct Run {
+  ScoreTable scores;
+  std::vector<double> latencies_ms;
+  int64_t errors = 0;
+  std::string first_error;
+
+  LocomoSystemResult Finish(std::string name) const {
+    LocomoSystemResult r;
+    r.name = std::move(name);
+    for (int c = 1; c <= kLocomoCategories; ++c) {
+      r.by_category[static_cast<size_t>(c - 1)] = scores.Category(c);
+    }
+    r.categories_1_4 = scores.Categories1To4();
+    r.all = scores.All();
+    r.latency = Summarize(latencies_ms);
+    r.errors = errors;
+    r.first_error = first_error;
+    return r;
+  }
+
+  void Fail(const Status& st, const std::string& question) {
+    if (errors++ == 0) first_error = st.ToString() + " (question: " + question + ")";
+  }
+};
+
+Scope ConversationScope(const std::string& sample_id) {
+  std::string project = SanitizeScopeName(sample_id);
+  return Scope{"locomo", project.empty() ? "conv" : project};
+}
+
+Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& tmp_parent,
+                                    LocomoResult& out) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack, ServiceStack::Open(tmp_parent));
+  // Memory id -> the dia_ids it stands for (identical turns collapse into one memory).
+  std::unordered_map<std::string, std::vector<std::string>> dia_of;
+  Stopwatch ingest;
+  for (const auto& conv : ds.conversations) {
+    std::vector<RememberRequest> reqs;
+    reqs.reserve(conv.turns.size());
+    for (const auto& t : conv.turns) {
+      RememberRequest req;
+      req.memory.scope = ConversationScope(conv.sample_id);
+      req.memory.kind = Kind::kEpisode;
+      req.memory.origin = Origin::kImport;
+      req.memory.content = t.content;
+      req.memory.created_ms = t.created_ms;
+      reqs.push_back(std::move(req));
+    }
+    ASSIGN_OR_RETURN(std::vector<RememberResult> results, stack->service().RememberBatch(reqs));
+    for (size_t i = 0; i < results.size(); ++i) {
+      auto& ids = dia_of[results[i].id];
+      if (ids.empty()) ++out.memories;
+      ids.push_back(conv.turns[i].dia_id);
+    }
+  }
+  out.ingest_seconds = ingest.ElapsedSeconds();
+
+  Run run;
+  for (const auto& conv : ds.conversations) {
+    RecallRequest req;
+    req.filter.scopes = {ConversationScope(conv.sample_id)};
+    req.limit = kDepth;
+    for (const auto& q : conv.questions) {
+      req.query = q.question;
+      Stopwatch sw;
+      auto resp = stack->service().Recall(req);
+      run.latencies_ms.push_back(sw.ElapsedMs());
+      std::vector<std::vector<std::string>> ranked;
+      if (resp.ok()) {
+        for (const auto& hit : resp->hits) {
+          auto it = dia_of.find(hit.memory.id);
+          ranked.push_back(it == dia_of.end() ? std::vector<std::string>{} : it->second);
+        }
+      } else {
+        run.Fail(resp.status(), q.question);
+      }
+      run.scores.Add(q.category, ScoreRanking(ranked, q.gold));
+    }
+  }
+  return run.Finish("memex");
+}
+
+Result<LocomoSystemResult> RunBaseline(const LocomoDataset& ds) {
+  ASSIGN_OR_RETURN(std::unique_ptr<FtsBaseline> fts, FtsBaseline::Create());
+  for (size_t c = 0; c < ds.conversations.size(); ++c) {
+    std::vector<std::string> docs;
+    for (const auto& t : ds.conversations[c].turns) docs.push_back(t.content);
+    RETURN_IF_ERROR(fts->AddConversation(static_cast<int>(c), docs));
+  }
+  Run run;
+  for (size_t c = 0; c < ds.conversations.size(); ++c) {
+    const auto& conv = ds.conversations[c];
+    for (const auto& q : conv.questions) {
+      Stopwatch sw;
+      auto rows = fts->Search(static_cast<int>(c), q.question, kDepth);
+      run.latencies_ms.push_back(sw.ElapsedMs());
+      std::vector<std::vector<std::string>> ranked;
+      if (rows.ok()) {
+        for (int64_t row : *rows) ranked.push_back({conv.turns[static_cast<size_t>(row)].dia_id});
+      } else {
+        run.Fail(rows.status(), q.question);
+      }
+      run.scores.Add(q.category, ScoreRanking(ranked, q.gold));
+    }
+  }
+  return run.Finish("fts5 OR baseline");
+}
+
+}  // namespace
+
+Result<LocomoResult> RunLocomo(const std::string& path, const std::string& tmp_parent) {
+  LocomoResult out;
+  out.path = path;
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) {
+    out.skipped = "LoCoMo data not found at '" + path + "' (pass --locomo PATH)";
+    return out;
+  }
+  ASSIGN_OR_RETURN(LocomoDataset ds, LoadLocomo(path));
+  out.conversations = static_cast<int64_t>(ds.conversations.size());
+  out.turns = ds.turns;
+  out.questions_total = ds.questions_total;
+  out.questions_skipped = ds.questions_skipped;
+  out.evidence_dropped = ds.evidence_dropped;
+  for (const auto& c : ds.conversations) {
+    out.questions_scored += static_cast<int64_t>(c.questions.size());
+  }
+  std::cerr << "[locomo] " << out.conversations << " conversations, " << WithCommas(out.turns)
+            << " turns, " << out.questions_scored << " questions\n";
+  ASSIGN_OR_RETURN(LocomoSystemResult memex, RunMemex(ds, tmp_parent, out));
+  out.systems.push_back(std::move(memex));
+  ASSIGN_OR_RETURN(LocomoSystemResult baseline, RunBaseline(ds));
+  out.systems.push_back(std::move(baseline));
+  out.ran = true;
+  return out;
+}
+
+}  // namespace memex::bench

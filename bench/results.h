@@ -1,0 +1,116 @@
+// Result records of every benchmark part; report.h renders them as a table and as JSON.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "breakdown.h"
+#include "locomo.h"
+#include "measure.h"
+
+namespace memex::bench {
+
+// Bars from the issue ("Benchmarks") and SPEC §11.
+inline constexpr double kIngestBarPerSecond = 20000;
+inline constexpr double kRecallP95BarMsUpTo100k = 5;
+inline constexpr double kRecallP95BarMsUpTo1M = 20;
+inline constexpr double kLocomoRecall10Bar = 0.62;
+
+// The p95 bar for a database of `size` memories; 0 = no bar at that size.
+inline double RecallP95BarMs(int64_t size) {
+  if (size <= 100000) return kRecallP95BarMsUpTo100k;
+  if (size <= 1000000) return kRecallP95BarMsUpTo1M;
+  return 0;
+}
+
+struct IngestResult {
+  int batch_size = 0;
+  int64_t requested = 0;  // memories generated and sent
+  int64_t stored = 0;     // created (the rest were de-duplicated by the store)
+  double seconds = 0;     // inside RememberBatch only (generation excluded)
+  double per_second = 0;
+  double generate_seconds = 0;
+  // Batched rate over each tenth of the build (shows whether writes slow down as the database
+  // grows); empty for sizes under 10 batches.
+  std::vector<double> tenth_per_second;
+  // Single writes: one Remember per memory, each its own transaction, on top of the database.
+  int64_t single_n = 0;
+  double single_seconds = 0;
+  double single_per_second = 0;
+  LatencySummary single_latency;
+};
+
+struct ClassLatency {
+  std::string name;  // query class, or "overall"
+  std::string note;
+  int64_t errors = 0;  // Recall returned an error
+  std::string first_error;
+  double mean_hits = 0;       // hits returned per query (limit 10)
+  int64_t empty_results = 0;  // queries with no hit
+  LatencySummary latency;
+};
+
+struct RecallResult {
+  int limit = 10;
+  int warmup = 0;
+  int per_class = 0;
+  std::vector<ClassLatency> classes;
+  ClassLatency overall;
+  double bar_p95_ms = 0;           // 0 = no bar at this size
+  std::vector<StageTimes> stages;  // --breakdown only
+};
+
+struct Footprint {
+  DiskUsage disk;
+  int64_t live = 0;  // Stats().live, 0 when unavailable
+  ProcMemory memory;
+  bool peak_reset = false;  // VmHWM was reset before building this size
+};
+
+struct ScaleResult {
+  int64_t size = 0;
+  IngestResult ingest;
+  Footprint footprint;
+  std::optional<RecallResult> recall;
+};
+
+struct LocomoSystemResult {
+  std::string name;
+  std::array<RetrievalScores, kLocomoCategories> by_category;  // index = category - 1
+  RetrievalScores categories_1_4;
+  RetrievalScores all;
+  LatencySummary latency;
+  int64_t errors = 0;
+  std::string first_error;
+};
+
+struct LocomoResult {
+  bool ran = false;
+  std::string skipped;  // why it did not run
+  std::string path;
+  int64_t conversations = 0;
+  int64_t turns = 0;
+  int64_t memories = 0;  // stored by memex (identical turns of a conversation collapse)
+  int64_t questions_total = 0;
+  int64_t questions_scored = 0;
+  int64_t questions_skipped = 0;
+  int64_t evidence_dropped = 0;
+  double ingest_seconds = 0;
+  std::vector<LocomoSystemResult> systems;  // memex first, then the plain FTS5 baseline
+};
+
+struct BenchReport {
+  std::string started_utc;
+  std::string file_stamp;  // compact UTC start time, names the JSON file
+  MachineInfo machine;
+  std::vector<std::string> args;
+  uint64_t seed = 0;
+  std::vector<ScaleResult> scales;
+  std::optional<LocomoResult> locomo;
+  double total_seconds = 0;
+};
+
+}  // namespace memex::bench
