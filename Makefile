@@ -10,9 +10,10 @@ all: build
 setup:
 	@bash scripts/setup
 
+# The memex binary only (release by default); `make test` builds everything.
 build: setup
 	@cmake --preset $(PRESET) >/dev/null
-	@cmake --build --preset $(PRESET) -j $(JOBS)
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target memex
 
 # Builds a release binary and shows the status of the default data directory.
 run: build
@@ -30,7 +31,9 @@ test-asan: setup
 	@ctest --preset asan-ubsan -j $(JOBS)
 
 # Benchmarks (release build): a table on stdout, JSON under bench/results/.
-bench: build
+bench: setup
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target memex_bench
 	@./build/release/memex_bench $(BENCH_ARGS)
 
 format:
