@@ -33,7 +33,8 @@ TEST(Time, FormatAndParse) {
   EXPECT_EQ(*ParseTimestampMs("2026-11-21T20:33:46.123Z"), 1795293226123);
   EXPECT_EQ(*ParseTimestampMs("2026-11-21T21:33:46.123+01:00"), 1795293226123);
   EXPECT_EQ(*ParseTimestampMs(FormatRfc3339Ms(1795293226123)), 1795293226123);
-  for (const char* bad : {"", "2026", "2026-13-01", "2026-01-01T25:00", "yesterday", "2026-01-01Tx"}) {
+  for (const char* bad :
+       {"", "2026", "2026-13-01", "2026-01-01T25:00", "yesterday", "2026-01-01Tx"}) {
     EXPECT_FALSE(ParseTimestampMs(bad).ok()) << bad;
   }
 }
@@ -58,8 +59,8 @@ TEST(Ids, Sha256) {
 TEST(Text, Utf8) {
   EXPECT_TRUE(IsValidUtf8("héllo €𝄞"));
   EXPECT_FALSE(IsValidUtf8("\xff\xfe"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));        // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));    // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
   EXPECT_EQ(FirstInvalidUtf8("ab\xff"), 2u);
   EXPECT_EQ(TruncateUtf8("héllo", 2, "…"), "h…");
 }

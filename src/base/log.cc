@@ -17,12 +17,18 @@ void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
 
 bool ParseLogLevel(std::string_view t, LogLevel& out) {
-  if (t == "debug") out = LogLevel::kDebug;
-  else if (t == "info") out = LogLevel::kInfo;
-  else if (t == "warn" || t == "warning") out = LogLevel::kWarn;
-  else if (t == "error") out = LogLevel::kError;
-  else if (t == "off") out = LogLevel::kOff;
-  else return false;
+  if (t == "debug")
+    out = LogLevel::kDebug;
+  else if (t == "info")
+    out = LogLevel::kInfo;
+  else if (t == "warn" || t == "warning")
+    out = LogLevel::kWarn;
+  else if (t == "error")
+    out = LogLevel::kError;
+  else if (t == "off")
+    out = LogLevel::kOff;
+  else
+    return false;
   return true;
 }
 

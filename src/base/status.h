@@ -1,5 +1,6 @@
 // Status and Result<T>: errors as values across module boundaries (Abseil-style canonical codes).
-// Each front-end maps codes exactly once: CLI exit codes (cli/exit_codes.h), later HTTP and JSON-RPC.
+// Each front-end maps codes exactly once: CLI exit codes (cli/exit_codes.h), later HTTP and
+// JSON-RPC.
 #pragma once
 
 #include <optional>
@@ -46,7 +47,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) {
@@ -66,9 +69,10 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    if (std::get<Status>(v_).ok()) v_ = Status(StatusCode::kInternal, "Result built from OK status");
+    if (std::get<Status>(v_).ok())
+      v_ = Status(StatusCode::kInternal, "Result built from OK status");
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -94,10 +98,10 @@ class [[nodiscard]] Result {
 #define MEMEX_CONCAT_INNER(a, b) a##b
 #define MEMEX_CONCAT(a, b) MEMEX_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::memex::Status _st = (expr);              \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)     \
+  do {                            \
+    ::memex::Status _st = (expr); \
+    if (!_st.ok()) return _st;    \
   } while (0)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -84,7 +84,8 @@ Result<int64_t> ParseTimestampMs(std::string_view s) {
         int sign = s[p] == '-' ? -1 : 1;
         ++p;
         int oh = 0, om = 0;
-        if (!ReadDigits(s, p, 2, oh) || p >= s.size() || s[p++] != ':' || !ReadDigits(s, p, 2, om)) {
+        if (!ReadDigits(s, p, 2, oh) || p >= s.size() || s[p++] != ':' ||
+            !ReadDigits(s, p, 2, om)) {
           return bad();
         }
         offset_min = sign * (oh * 60 + om);

@@ -75,11 +75,12 @@ Result<Memory> DecodeMemory(std::string_view text) {
   if (j.is_discarded()) return InvalidArgument("not valid JSON");
   if (!j.is_object()) return InvalidArgument("expected a JSON object");
   static const char* const kKnown[] = {
-      "id",           "workspace",   "project",         "kind",       "content",
-      "tags",         "origin",      "agent",           "session",    "status",
-      "confidence",   "version",     "supersedes",      "superseded_by", "content_hash",
-      "idempotency_key", "created_at", "updated_at",    "last_accessed_at", "access_count",
-      "expires_at",   "deleted_at"};
+      "id",         "workspace",     "project",          "kind",
+      "content",    "tags",          "origin",           "agent",
+      "session",    "status",        "confidence",       "version",
+      "supersedes", "superseded_by", "content_hash",     "idempotency_key",
+      "created_at", "updated_at",    "last_accessed_at", "access_count",
+      "expires_at", "deleted_at"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;

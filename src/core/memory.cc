@@ -45,9 +45,9 @@ Result<MemoryStatus> ParseStatus(std::string_view t) {
 }
 
 const std::vector<Kind>& AllKinds() {
-  static const std::vector<Kind> kAll = {Kind::kFact,      Kind::kDecision,   Kind::kConvention,
-                                         Kind::kPreference, Kind::kGotcha,    Kind::kProcedure,
-                                         Kind::kEpisode,   Kind::kLesson};
+  static const std::vector<Kind> kAll = {Kind::kFact,       Kind::kDecision, Kind::kConvention,
+                                         Kind::kPreference, Kind::kGotcha,   Kind::kProcedure,
+                                         Kind::kEpisode,    Kind::kLesson};
   return kAll;
 }
 

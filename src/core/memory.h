@@ -12,7 +12,16 @@
 
 namespace memex {
 
-enum class Kind { kFact, kDecision, kConvention, kPreference, kGotcha, kProcedure, kEpisode, kLesson };
+enum class Kind {
+  kFact,
+  kDecision,
+  kConvention,
+  kPreference,
+  kGotcha,
+  kProcedure,
+  kEpisode,
+  kLesson
+};
 enum class Origin { kManual, kHook, kProxy, kImport, kConsolidation };
 enum class MemoryStatus { kCandidate, kActive, kSuperseded, kArchived };
 

@@ -21,11 +21,13 @@ struct Scope {
   friend auto operator<=>(const Scope&, const Scope&) = default;
 };
 
-// Names match ^[a-z0-9][a-z0-9._-]{0,63}$. Errors: kInvalidArgument naming the bad value and the rule.
+// Names match ^[a-z0-9][a-z0-9._-]{0,63}$. Errors: kInvalidArgument naming the bad value and the
+// rule.
 Status ValidateScopeName(std::string_view name, std::string_view what = "name");
 
 // Parses "ws/proj" or "proj" (workspace `default_workspace`). Both parts are validated.
-Result<Scope> ParseScope(std::string_view text, std::string_view default_workspace = kDefaultWorkspace);
+Result<Scope> ParseScope(std::string_view text,
+                         std::string_view default_workspace = kDefaultWorkspace);
 
 // Best-effort conversion of an arbitrary directory or repository name into a valid scope name:
 // lowercase, runs of other characters become '-', trimmed to 64 bytes; "" if nothing remains.

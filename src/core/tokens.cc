@@ -14,7 +14,9 @@ bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool IsLetter(unsigned char c) { return IsUpper(c) || IsLower(c); }
-char Lower(char c) { return IsUpper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c; }
+char Lower(char c) {
+  return IsUpper(static_cast<unsigned char>(c)) ? static_cast<char>(c + 32) : c;
+}
 
 // Length of the UTF-8 sequence starting with `c` (1 for ASCII and for stray bytes).
 size_t SeqLen(unsigned char c) {
@@ -30,7 +32,7 @@ size_t SeqLen(unsigned char c) {
 bool IsUnicodeSeparator(std::string_view s, size_t i, size_t len) {
   auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
   if (len == 2 && b(0) == 0xc2) return b(1) <= 0xbf && b(1) != 0xaa && b(1) != 0xb5 && b(1) != 0xba;
-  if (len == 2 && b(0) == 0xc3) return b(1) == 0x97 || b(1) == 0xb7;  // × ÷
+  if (len == 2 && b(0) == 0xc3) return b(1) == 0x97 || b(1) == 0xb7;            // × ÷
   if (len == 3 && b(0) == 0xe2 && (b(1) == 0x80 || b(1) == 0x81)) return true;  // U+2000–U+207F
   if (len == 3 && b(0) == 0xe3 && b(1) == 0x80) return true;                    // U+3000–U+303F
   if (len == 3 && b(0) == 0xef && b(1) == 0xbc && b(2) <= 0x8f) return true;    // U+FF00–U+FF0F
@@ -39,8 +41,8 @@ bool IsUnicodeSeparator(std::string_view s, size_t i, size_t len) {
 
 // Characters that may appear inside an identifier token.
 bool IsIdentChar(unsigned char c) {
-  return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '/' || c == '-' || c == ':' ||
-         c == '@' || c == '~';
+  return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '/' || c == '-' || c == ':' || c == '@' ||
+         c == '~';
 }
 bool IsEdgePunct(char c) {
   return c == '.' || c == '/' || c == '-' || c == ':' || c == '@' || c == '~';
@@ -99,12 +101,11 @@ bool IsIdentifier(std::string_view t) {
   if (IsDotted(t)) return true;                              // os.path, config.toml, v1.2
   if (HasInnerSeparator(t, '-')) return true;                // kebab-case
   if (IsCamel(t)) return true;                               // HttpServer, getUser
-  bool alnum_only = std::all_of(t.begin(), t.end(), [](char c) {
-    return IsAsciiAlnum(static_cast<unsigned char>(c));
-  });
+  bool alnum_only = std::all_of(t.begin(), t.end(),
+                                [](char c) { return IsAsciiAlnum(static_cast<unsigned char>(c)); });
   if (!alnum_only) return false;
-  if (digits > 0) return true;                                // E0432, sha256, 0x1f
-  return uppers == letters && letters >= 4;                   // ENOENT, LGBTQ
+  if (digits > 0) return true;               // E0432, sha256, 0x1f
+  return uppers == letters && letters >= 4;  // ENOENT, LGBTQ
 }
 
 // Calls `fn` with every candidate token: runs of identifier characters with edge punctuation
@@ -125,30 +126,33 @@ void ForEachIdentToken(std::string_view text, Fn fn) {
 }
 
 constexpr std::string_view kStopWords[] = {
-    "a",       "about",   "above",   "after",   "again",   "against", "all",     "also",
-    "am",      "an",      "and",     "any",     "are",     "aren",    "as",      "at",
-    "be",      "because", "been",    "before",  "being",   "below",   "between", "both",
-    "but",     "by",      "can",     "cannot",  "could",   "couldn",  "d",       "did",
-    "didn",    "do",      "does",    "doesn",   "doing",   "don",     "down",    "during",
-    "each",    "else",    "ever",    "every",   "few",     "for",     "from",    "further",
-    "get",     "got",     "had",     "hadn",    "has",     "hasn",    "have",    "haven",
-    "having",  "he",      "her",     "here",    "hers",    "herself", "him",     "himself",
-    "his",     "how",     "however", "i",       "if",      "in",      "into",    "is",
-    "isn",     "it",      "its",     "itself",  "just",    "kind",    "ll",      "m",
-    "many",    "may",     "me",      "might",   "more",    "most",    "much",    "must",
-    "mustn",   "my",      "myself",  "no",      "nor",     "not",     "now",     "o",
-    "of",      "off",     "on",      "once",    "one",     "only",    "or",      "other",
-    "others",  "our",     "ours",    "ourselves", "out",   "over",    "own",     "please",
-    "re",      "s",       "same",    "shall",   "shan",    "she",     "should",  "shouldn",
-    "so",      "some",    "such",    "t",       "tell",    "than",    "that",    "the",
-    "their",   "theirs",  "them",    "themselves", "then", "there",   "these",   "they",
-    "thing",   "things",  "this",    "those",   "through", "to",      "too",     "under",
-    "until",   "up",      "upon",    "us",      "ve",      "very",    "was",     "wasn",
-    "we",      "were",    "weren",   "what",    "whatever", "when",   "whenever", "where",
-    "whether", "which",   "while",   "who",     "whom",    "whose",   "why",     "will",
-    "with",    "won",     "would",   "wouldn",  "y",       "yet",     "you",     "your",
-    "yours",   "yourself", "yourselves", "anything", "something", "someone", "let", "lets",
-    "per",     "via",     "within",  "without"};
+    "a",       "about",   "above",     "after",      "again",    "against",    "all",
+    "also",    "am",      "an",        "and",        "any",      "are",        "aren",
+    "as",      "at",      "be",        "because",    "been",     "before",     "being",
+    "below",   "between", "both",      "but",        "by",       "can",        "cannot",
+    "could",   "couldn",  "d",         "did",        "didn",     "do",         "does",
+    "doesn",   "doing",   "don",       "down",       "during",   "each",       "else",
+    "ever",    "every",   "few",       "for",        "from",     "further",    "get",
+    "got",     "had",     "hadn",      "has",        "hasn",     "have",       "haven",
+    "having",  "he",      "her",       "here",       "hers",     "herself",    "him",
+    "himself", "his",     "how",       "however",    "i",        "if",         "in",
+    "into",    "is",      "isn",       "it",         "its",      "itself",     "just",
+    "kind",    "ll",      "m",         "many",       "may",      "me",         "might",
+    "more",    "most",    "much",      "must",       "mustn",    "my",         "myself",
+    "no",      "nor",     "not",       "now",        "o",        "of",         "off",
+    "on",      "once",    "one",       "only",       "or",       "other",      "others",
+    "our",     "ours",    "ourselves", "out",        "over",     "own",        "please",
+    "re",      "s",       "same",      "shall",      "shan",     "she",        "should",
+    "shouldn", "so",      "some",      "such",       "t",        "tell",       "than",
+    "that",    "the",     "their",     "theirs",     "them",     "themselves", "then",
+    "there",   "these",   "they",      "thing",      "things",   "this",       "those",
+    "through", "to",      "too",       "under",      "until",    "up",         "upon",
+    "us",      "ve",      "very",      "was",        "wasn",     "we",         "were",
+    "weren",   "what",    "whatever",  "when",       "whenever", "where",      "whether",
+    "which",   "while",   "who",       "whom",       "whose",    "why",        "will",
+    "with",    "won",     "would",     "wouldn",     "y",        "yet",        "you",
+    "your",    "yours",   "yourself",  "yourselves", "anything", "something",  "someone",
+    "let",     "lets",    "per",       "via",        "within",   "without"};
 
 }  // namespace
 

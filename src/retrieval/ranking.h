@@ -33,11 +33,11 @@ struct QueryPlan {
 };
 
 struct ChannelScores {
-  double bm25 = 0;          // raw BM25
-  double text = 0;          // normalised [0,1]
-  double exact = 0;         // [0,1]
-  double recency = 0;       // [0,1]
-  double text_part = 0;     // weighted contributions; sum = final score
+  double bm25 = 0;       // raw BM25
+  double text = 0;       // normalised [0,1]
+  double exact = 0;      // [0,1]
+  double recency = 0;    // [0,1]
+  double text_part = 0;  // weighted contributions; sum = final score
   double exact_part = 0;
   double recency_part = 0;
   std::vector<std::string> matched_terms;

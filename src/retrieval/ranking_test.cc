@@ -23,7 +23,8 @@ TEST(AnalyzeQuery, NeverFailsAndKeepsStopWordOnlyQueries) {
   EXPECT_EQ(AnalyzeQuery("who is it", cfg).terms, (Strings{"who", "is", "it"}));
   EXPECT_TRUE(AnalyzeQuery("?!*()", cfg).terms.empty());
   EXPECT_EQ(AnalyzeQuery("\"unterminated quote", cfg).terms, (Strings{"unterminated", "quote"}));
-  EXPECT_EQ(AnalyzeQuery("NEAR(a b) AND OR NOT ^x:z*", cfg).terms, (Strings{"near", "b", "x", "z"}));
+  EXPECT_EQ(AnalyzeQuery("NEAR(a b) AND OR NOT ^x:z*", cfg).terms,
+            (Strings{"near", "b", "x", "z"}));
   std::string big;
   for (int i = 0; i < 100; ++i) big += "word" + std::to_string(i) + " ";
   EXPECT_EQ(AnalyzeQuery(big, cfg).terms.size(), 16u);  // bounded work per query
