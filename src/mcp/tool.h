@@ -1,0 +1,83 @@
+// Tools as the MCP layer sees them: a definition (name, schema, annotations) and a handler that
+// turns JSON arguments into a result. The seven pagefault tools (pf_tools.h) register here; the
+// MCP server (server.h) lists and calls them; later the REST routes `/api/pf_<tool>` reuse the
+// same registry so every interface has one behaviour.
+//
+// Thread-safety: a ToolRegistry is filled once at start-up and then only read (safe to share).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+
+namespace memex::mcp {
+
+using Json = nlohmann::json;
+
+// MCP tool annotations (spec 2025-06-18 "ToolAnnotations").
+struct ToolAnnotations {
+  bool read_only = false;
+  bool destructive = false;
+  bool idempotent = false;
+  bool open_world = false;
+};
+
+struct ToolDef {
+  std::string name;         // wire name, e.g. "pf_scan"
+  std::string title;        // human title, e.g. "Search Memory"
+  std::string description;  // what the model reads to decide when to call it
+  Json input_schema;        // JSON Schema object for the arguments
+  ToolAnnotations annotations;
+};
+
+// A tool's domain error, in pagefault's vocabulary (seeds-catalogue §000 "Error envelope"):
+// code "invalid_request" (400), "access_violation" (403), "resource_not_found" |
+// "context_not_found" | "backend_not_found" | "agent_not_found" (404), "content_too_large" (413),
+// "rate_limited" (429), "backend_unavailable" (502), "internal_error" (500).
+struct ToolError {
+  std::string code;
+  int status = 400;
+  std::string message;
+};
+
+// What a handler returns: the JSON output object, or a domain error. The MCP server renders the
+// output as one TextContent holding the JSON text (pagefault's shape) plus structuredContent, and
+// an error as a result with isError: true whose text is the message.
+using ToolOutcome = std::variant<Json, ToolError>;
+
+// Per-call context supplied by the transport.
+struct CallContext {
+  std::string principal = "local";  // who is calling (auth comes later)
+  std::string interface = "mcp";    // "mcp" | "rest" | "cli"
+};
+
+using ToolHandler = std::function<ToolOutcome(const Json& arguments, const CallContext& ctx)>;
+
+class ToolRegistry {
+ public:
+  // Precondition: names are unique (a duplicate replaces the earlier tool).
+  void Add(ToolDef def, ToolHandler handler);
+  // In registration order.
+  std::vector<const ToolDef*> List() const;
+  // nullptr when unknown.
+  const ToolDef* Find(const std::string& name) const;
+  // Calls the tool. Precondition: Find(name) != nullptr. Handlers never throw; a handler that
+  // does anyway is reported as ToolError{"internal_error", 500}.
+  ToolOutcome Call(const std::string& name, const Json& arguments, const CallContext& ctx) const;
+
+ private:
+  struct Entry {
+    ToolDef def;
+    ToolHandler handler;
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace memex::mcp
