@@ -1,5 +1,6 @@
 // Composition root: the only file that names concrete implementations. It wires the process
 // (streams, environment, working directory, clock) and the SQLite store into the CLI.
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +19,9 @@
 #endif
 
 int main(int argc, char** argv) {
+  // A reader that goes away (a closed pipe, an MCP client that exits) must show up as a failed
+  // write the code can report, not as a silent SIGPIPE death.
+  signal(SIGPIPE, SIG_IGN);
   std::ios::sync_with_stdio(false);
   memex::SystemClock clock;
   std::error_code ec;

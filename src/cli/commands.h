@@ -24,6 +24,8 @@ std::unique_ptr<Command> NewStatsCommand();
 std::unique_ptr<Command> NewDoctorCommand();
 std::unique_ptr<Command> NewVersionCommand();
 std::unique_ptr<Command> NewStatusCommand();
+// mcp_command.cc
+std::unique_ptr<Command> NewMcpCommand();
 
 inline constexpr CommandRow kCommandTable[] = {
     {"remember", "Store a memory (content from arguments, or stdin when none or '-')",
@@ -47,6 +49,7 @@ inline constexpr CommandRow kCommandTable[] = {
     {"version", "Print the version", "memex version --json", NewVersionCommand},
     {"status", "Show version, config, data directory, database and scope", "memex status",
      NewStatusCommand},
+    {"mcp", "Serve MCP over stdio (for an agent's MCP config)", "memex mcp", NewMcpCommand},
 };
 
 }  // namespace memex::cli

@@ -1,0 +1,48 @@
+// `memex mcp`: the MCP server over stdio (SPEC §4), for an agent's MCP config
+// (`{"command": "memex", "args": ["mcp"]}`). stdout carries only JSON-RPC; every log line goes to
+// stderr. Runs until the client closes stdin.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "cli/commands.h"
+#include "cli/session.h"
+#include "mcp/pf_tools.h"
+#include "mcp/server.h"
+#include "mcp/stdio_transport.h"
+#include "mcp/tool.h"
+
+namespace memex::cli {
+namespace {
+
+class McpCommand : public Command {
+ public:
+  std::vector<Opt> Options() override { return {}; }
+
+  Status Run(Session& session) override {
+    // Everything that can fail is opened before the first message is read, so a broken config or
+    // data directory is a CLI error (stderr, exit code), not a server that answers nothing.
+    ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
+    ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
+    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+
+    mcp::ToolRegistry tools;
+    mcp::RegisterPagefaultTools(tools, *service, scope.scope, *config);
+    mcp::Server server(
+        mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
+        mcp::DefaultInstructions(), tools);
+    mcp::StdioTransport transport(server, mcp::StdioOptions{},
+                                  mcp::CallContext{.principal = "local", .interface = "mcp"});
+    LogInfo("mcp: serving stdio, default scope " + scope.scope.ToString());
+    Status st = transport.Run(session.deps().in, session.deps().out);
+    LogInfo("mcp: stdin closed, exiting");
+    return st;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewMcpCommand() { return std::make_unique<McpCommand>(); }
+
+}  // namespace memex::cli

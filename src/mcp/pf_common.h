@@ -1,0 +1,101 @@
+// Shared pieces of the pagefault tools (pf_tools.h): argument reading with typed errors, the
+// one mapping from service Status codes to pagefault error codes, and small text helpers.
+// Internal to src/mcp; front-ends use RegisterPagefaultTools only.
+//
+// Thread-safety: ArgReader is a per-call value; the free functions are pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "core/scope.h"
+#include "mcp/tool.h"
+#include "service/memory_service.h"
+
+namespace memex::mcp::pf {
+
+// Everything a handler borrows. `service` and `config` outlive the registry.
+struct Deps {
+  MemoryService& service;
+  Scope default_scope;
+  const Config& config;
+};
+
+inline constexpr std::string_view kBackendName = "memex";
+inline constexpr std::string_view kContentType = "text/markdown";
+inline constexpr size_t kSnippetBytes = 300;         // pf_scan snippet bound
+inline constexpr int64_t kDefaultLoadBytes = 16000;  // pf_load max_size default (pagefault's)
+inline constexpr int64_t kMaxLoadBytes = 1 << 20;    // pf_load max_size ceiling
+inline constexpr int kRecentCount = 20;              // memories in the built-in `recent` context
+
+ToolError InvalidRequest(std::string message);
+
+// Maps a service error to pagefault's vocabulary (seeds-catalogue §000 "Error envelope"):
+// kInvalidArgument -> 400 invalid_request (a size-limit message -> 413 content_too_large),
+// kNotFound -> 404 `not_found_code`, kPermissionDenied -> 403 access_violation,
+// kResourceExhausted -> 413 content_too_large, kUnavailable -> 502 backend_unavailable,
+// anything else -> 500 internal_error.
+ToolError FromStatus(const Status& st, std::string_view not_found_code = "resource_not_found");
+
+// Reads tool arguments with explicit type checks so handlers never throw. Absent and null
+// values read as "not given". The first type error is kept; check ok() after reading.
+class ArgReader {
+ public:
+  // `args` should be an object; null reads as {}, anything else is an error.
+  explicit ArgReader(const Json& args);
+
+  bool Has(std::string_view key) const;
+  std::optional<std::string> String(std::string_view key);
+  // Integers; a float with an integral value is accepted (JSON clients send 5.0).
+  std::optional<int64_t> Int(std::string_view key);
+  std::optional<bool> Bool(std::string_view key);
+  // Array of strings; a single string is accepted as a one-element array.
+  std::optional<std::vector<std::string>> Strings(std::string_view key);
+  // Object; nullptr when absent.
+  const Json* Object(std::string_view key);
+
+  // Records an error from the handler's own validation (first one wins).
+  void Fail(std::string message);
+  bool ok() const { return !error_.has_value(); }
+  const ToolError& error() const { return *error_; }
+
+ private:
+  const Json* Get(std::string_view key) const;
+  void TypeError(std::string_view key, std::string_view want);
+
+  const Json* args_ = nullptr;
+  std::optional<ToolError> error_;
+};
+
+// Lines `from_line`..`to_line` of `text` (1-indexed, inclusive; 0 = unbounded on that side).
+// A range past the end yields "". Preconditions: from_line, to_line >= 0.
+std::string SliceLines(std::string_view text, int64_t from_line, int64_t to_line);
+
+// Parses a date_range bound: "YYYY-MM-DD" or RFC 3339. A date-only `to` covers that whole day
+// (the bound becomes the next midnight). Errors: kInvalidArgument naming the text.
+Result<int64_t> ParseRangeBound(std::string_view text, bool is_upper);
+
+// The scopes a read targets: `scopes` (which may contain "*" for every scope) plus `scope`; the
+// default scope when neither is given. Errors: kInvalidArgument for a bad scope name.
+Result<SearchFilter> ResolveScopes(const std::optional<std::string>& scope,
+                                   const std::optional<std::vector<std::string>>& scopes,
+                                   const Scope& default_scope, const Config& config);
+
+// Handlers (pf_tools.cc, pf_store_tools.cc).
+ToolOutcome Maps(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Load(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Fault(const Deps& d, const Json& args, const CallContext& ctx);
+ToolOutcome Ps(const Deps& d, const Json& args, const CallContext& ctx);
+
+// Metadata of one memory version as pf_scan / pf_peek / pf_load show it.
+Json MemoryMetadata(const Memory& m);
+
+}  // namespace memex::mcp::pf

@@ -1,0 +1,310 @@
+// pf_scan, pf_peek and pf_poke over memex's own store (the "memex" backend).
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "base/ids.h"
+#include "base/text.h"
+#include "mcp/pf_common.h"
+#include "mcp/pf_uri.h"
+
+namespace memex::mcp::pf {
+namespace {
+
+// Whitespace runs become one space so a snippet reads as one line. A long memory is windowed
+// around the first matched term so the snippet shows why it matched; bounded, UTF-8 safe.
+std::string Snippet(std::string_view content, const ChannelScores& channels) {
+  std::string flat;
+  flat.reserve(content.size());
+  bool space = false;
+  for (char c : content) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !flat.empty();
+      continue;
+    }
+    if (space) flat += ' ';
+    space = false;
+    flat += c;
+  }
+  size_t start = 0;
+  if (flat.size() > kSnippetBytes) {
+    std::string lower = AsciiLower(flat);
+    size_t first = std::string::npos;
+    for (const auto* list : {&channels.matched_terms, &channels.matched_identifiers}) {
+      for (const std::string& term : *list) first = std::min(first, lower.find(term));
+    }
+    constexpr size_t kLead = kSnippetBytes / 3;
+    if (first != std::string::npos && first > kLead) {
+      start = std::min(first - kLead, flat.size() - kSnippetBytes);
+      while (start < flat.size() && (static_cast<unsigned char>(flat[start]) & 0xc0) == 0x80) {
+        ++start;
+      }
+    }
+  }
+  std::string out = start > 0 ? "…" : "";
+  out += TruncateUtf8(std::string_view(flat).substr(start), kSnippetBytes);
+  return out;
+}
+
+Json Explain(const ChannelScores& c) {
+  return Json{{"text", c.text},
+              {"bm25", c.bm25},
+              {"exact", c.exact},
+              {"recency", c.recency},
+              {"text_part", c.text_part},
+              {"exact_part", c.exact_part},
+              {"recency_part", c.recency_part},
+              {"matched_terms", c.matched_terms},
+              {"matched_identifiers", c.matched_identifiers}};
+}
+
+using MemoryOrError = std::variant<Memory, ToolError>;
+
+// Resolves an id or a memex:// URI to the memory version it names (any version; not forgotten).
+MemoryOrError ResolveMemory(const Deps& d, std::string_view ref, std::string_view what) {
+  std::string_view t = Trim(ref);
+  std::string id(t);
+  std::optional<Scope> scope;
+  if (t.find("://") != std::string_view::npos) {
+    auto parsed = ParseMemoryUri(t);
+    if (!parsed.ok()) return FromStatus(parsed.status(), "backend_not_found");
+    id = parsed->id;
+    scope = parsed->scope;
+  } else if (!IsUuid(t)) {
+    return InvalidRequest(std::string(what) + ": '" + TruncateUtf8(t, 64) +
+                          "' is neither a memory id nor a memex:// URI");
+  }
+  auto m = d.service.Get(AsciiLower(id));
+  if (!m.ok()) return FromStatus(m.status());
+  // A URI whose scope is not the memory's own names nothing: never resolve across scopes.
+  if (scope && *scope != m->scope) {
+    return ToolError{"resource_not_found", 404, "no memory " + id + " in " + scope->ToString()};
+  }
+  return std::move(m).value();
+}
+
+std::optional<ToolError> CheckSize(const Deps& d, const std::string& content) {
+  size_t limit = static_cast<size_t>(d.config.limits.max_content_bytes);
+  if (content.size() <= limit) return std::nullopt;
+  return ToolError{"content_too_large", 413,
+                   "content is " + std::to_string(content.size()) + " bytes; the limit is " +
+                       std::to_string(limit) + " (limits.max_content_bytes)"};
+}
+
+ToolOutcome ForgetMemory(const Deps& d, std::string_view ref) {
+  MemoryOrError m = ResolveMemory(d, ref, "forget");
+  if (auto* err = std::get_if<ToolError>(&m)) return *err;
+  const Memory& mem = std::get<Memory>(m);
+  auto res = d.service.Forget(mem.id, /*hard=*/false);
+  if (!res.ok()) return FromStatus(res.status());
+  return Json{{"status", "forgotten"},
+              {"mode", "memory"},
+              {"uri", FormatMemoryUri(mem.scope, mem.id)},
+              {"id", mem.id},
+              {"rows", res->rows}};
+}
+
+}  // namespace
+
+ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+  ArgReader r(args);
+  std::optional<std::string> query = r.String("query");
+  std::optional<int64_t> limit = r.Int("limit");
+  std::optional<std::vector<std::string>> backends = r.Strings("backends");
+  const Json* date_range = r.Object("date_range");
+  std::optional<std::string> scope = r.String("scope");
+  std::optional<std::vector<std::string>> scopes = r.Strings("scopes");
+  std::optional<std::vector<std::string>> kinds = r.Strings("kinds");
+  std::optional<std::vector<std::string>> tags = r.Strings("tags");
+  bool explain = r.Bool("explain").value_or(false);
+  std::optional<std::string> from, to;
+  if (date_range != nullptr) {
+    ArgReader range(*date_range);
+    from = range.String("from");
+    to = range.String("to");
+    if (!range.ok()) r.Fail("date_range: " + range.error().message);
+  }
+  if (!r.ok()) return r.error();
+  if (!query || Trim(*query).empty()) return InvalidRequest("empty query");
+  if (limit && *limit < 0) return InvalidRequest("limit must not be negative");
+  if (backends) {
+    for (const std::string& b : *backends) {
+      if (b != kBackendName) {
+        return ToolError{"backend_not_found", 404,
+                         "unknown backend '" + TruncateUtf8(b, 64) + "' (available: memex)"};
+      }
+    }
+  }
+  auto filter = ResolveScopes(scope, scopes, d.default_scope, d.config);
+  if (!filter.ok()) return FromStatus(filter.status());
+  RecallRequest req;
+  req.query = *query;
+  req.filter = std::move(filter).value();
+  req.explain = true;  // matched terms place the snippet; scores are shown only on request
+  const int max_limit = d.config.recall.max_limit;
+  req.limit = !limit || *limit == 0 ? d.config.recall.default_limit
+                                    : static_cast<int>(std::min<int64_t>(*limit, max_limit));
+  if (kinds) {
+    for (const std::string& k : *kinds) {
+      auto kind = ParseKind(Trim(k));
+      if (!kind.ok()) return FromStatus(kind.status());
+      req.filter.kinds.push_back(*kind);
+    }
+  }
+  if (tags) req.filter.tags = NormalizeTags(*tags);
+  if (from && !Trim(*from).empty()) {
+    auto ms = ParseRangeBound(*from, /*is_upper=*/false);
+    if (!ms.ok()) return FromStatus(ms.status().WithContext("date_range.from"));
+    req.filter.since_ms = *ms;
+  }
+  if (to && !Trim(*to).empty()) {
+    auto ms = ParseRangeBound(*to, /*is_upper=*/true);
+    if (!ms.ok()) return FromStatus(ms.status().WithContext("date_range.to"));
+    req.filter.until_ms = *ms;
+  }
+  auto resp = d.service.Recall(req);
+  if (!resp.ok()) return FromStatus(resp.status());
+  Json results = Json::array();
+  for (const RankedHit& hit : resp->hits) {
+    const Memory& m = hit.memory;
+    Json meta = MemoryMetadata(m);
+    meta["line"] = nullptr;
+    if (explain) meta["explain"] = Explain(hit.channels);
+    results.push_back({{"uri", FormatMemoryUri(m.scope, m.id)},
+                       {"snippet", Snippet(m.content, hit.channels)},
+                       {"score", hit.score},
+                       {"metadata", std::move(meta)},
+                       {"backend", kBackendName}});
+  }
+  return Json{{"results", std::move(results)}};
+}
+
+ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+  ArgReader r(args);
+  std::optional<std::string> uri = r.String("uri");
+  int64_t from_line = r.Int("from_line").value_or(0);
+  int64_t to_line = r.Int("to_line").value_or(0);
+  if (!r.ok()) return r.error();
+  if (!uri || Trim(*uri).empty()) return InvalidRequest("uri is required");
+  if (from_line < 0 || to_line < 0) return InvalidRequest("line numbers start at 1");
+  if (from_line > 0 && to_line > 0 && to_line < from_line) {
+    return InvalidRequest("to_line " + std::to_string(to_line) + " is before from_line " +
+                          std::to_string(from_line));
+  }
+  auto parsed = ParseMemoryUri(Trim(*uri));
+  if (!parsed.ok()) return FromStatus(parsed.status(), "backend_not_found");
+  auto m = d.service.Get(parsed->id);
+  if (!m.ok()) return FromStatus(m.status());
+  if (m->scope != parsed->scope) {
+    return ToolError{"resource_not_found", 404,
+                     "no memory " + parsed->id + " in " + parsed->scope.ToString()};
+  }
+  Json meta = MemoryMetadata(*m);
+  meta["size"] = m->content.size();
+  meta["mtime"] = meta["updated_at"];
+  return Json{{"resource",
+               {{"uri", FormatMemoryUri(m->scope, m->id)},
+                {"content", SliceLines(m->content, from_line, to_line)},
+                {"content_type", kContentType},
+                {"metadata", std::move(meta)}}}};
+}
+
+ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+  ArgReader r(args);
+  std::optional<std::string> content = r.String("content");
+  std::optional<std::string> mode = r.String("mode");
+  std::optional<std::string> uri = r.String("uri");
+  std::optional<std::string> format = r.String("format");
+  std::optional<std::string> agent = r.String("agent");
+  r.String("target");
+  r.Int("timeout_seconds");
+  std::optional<std::string> kind_name = r.String("kind");
+  std::optional<std::vector<std::string>> tags = r.Strings("tags");
+  std::optional<std::string> scope = r.String("scope");
+  std::optional<std::string> replaces = r.String("replaces");
+  std::optional<std::string> forget = r.String("forget");
+  if (!r.ok()) return r.error();
+  if (!mode || mode->empty()) return InvalidRequest("mode is required: memory, direct or agent");
+  bool has_content = content && !Trim(*content).empty();
+  if (*mode == "agent") {
+    if (!has_content) return InvalidRequest("content is required");
+    if (auto err = CheckSize(d, *content)) return *err;
+    std::string what = agent && !agent->empty() ? "agent '" + TruncateUtf8(*agent, 64) + "'"
+                                                : std::string("subagent");
+    return ToolError{"agent_not_found", 404,
+                     "no " + what + " is configured on this server; use mode 'memory'"};
+  }
+  if (*mode == "direct") {
+    if (!has_content) return InvalidRequest("content is required");
+    if (!uri || uri->empty()) return InvalidRequest("uri is required for mode 'direct'");
+    if (format && *format != "entry" && *format != "raw") {
+      return InvalidRequest("format must be 'entry' or 'raw'");
+    }
+    if (auto err = CheckSize(d, *content)) return *err;
+    std::string_view scheme = UriScheme(*uri);
+    if (scheme.empty())
+      return InvalidRequest("missing scheme in URI '" + TruncateUtf8(*uri, 200) + "'");
+    return ToolError{"backend_not_found", 404,
+                     "no writable source is configured for scheme '" + TruncateUtf8(scheme, 64) +
+                         "'; use mode 'memory' to store a memory"};
+  }
+  if (*mode != "memory") {
+    return InvalidRequest("unknown mode '" + TruncateUtf8(*mode, 64) +
+                          "' (memory, direct or agent)");
+  }
+  if (forget) {
+    if (replaces) return InvalidRequest("give either 'forget' or 'replaces', not both");
+    return ForgetMemory(d, *forget);
+  }
+  if (!has_content) return InvalidRequest("content is required");
+  if (auto err = CheckSize(d, *content)) return *err;
+  std::optional<Kind> kind;
+  if (kind_name && !kind_name->empty()) {
+    auto k = ParseKind(Trim(*kind_name));
+    if (!k.ok()) return FromStatus(k.status());
+    kind = *k;
+  }
+
+  Scope target;
+  RememberResult written;
+  std::string replaced_id;
+  if (replaces) {
+    MemoryOrError old = ResolveMemory(d, *replaces, "replaces");
+    if (auto* err = std::get_if<ToolError>(&old)) return *err;
+    const Memory& prev = std::get<Memory>(old);
+    UpdateRequest req;
+    req.id = prev.id;
+    req.patch.content = *content;
+    if (tags) req.patch.tags = *tags;
+    req.patch.kind = kind;
+    auto res = d.service.Update(req);
+    if (!res.ok()) return FromStatus(res.status());
+    written = *res;
+    target = prev.scope;
+    replaced_id = prev.id;
+  } else {
+    auto filter = ResolveScopes(scope, std::nullopt, d.default_scope, d.config);
+    if (!filter.ok()) return FromStatus(filter.status());
+    if (filter->all_scopes) return InvalidRequest("scope '*' cannot be written to");
+    RememberRequest req;
+    req.memory.scope = filter->scopes.front();
+    req.memory.kind = kind.value_or(Kind::kFact);
+    req.memory.content = *content;
+    if (tags) req.memory.tags = *tags;
+    auto res = d.service.Remember(req);
+    if (!res.ok()) return FromStatus(res.status());
+    written = *res;
+    target = req.memory.scope;
+  }
+  Json out{{"status", "written"},
+           {"mode", "memory"},
+           {"uri", FormatMemoryUri(target, written.id)},
+           {"id", written.id},
+           {"version", written.version},
+           {"created", written.created},
+           {"redactions", written.redactions}};
+  if (!replaced_id.empty()) out["replaces"] = replaced_id;
+  return out;
+}
+
+}  // namespace memex::mcp::pf
