@@ -15,9 +15,9 @@ build: setup
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS) --target memex
 
-# Builds a release binary and shows the status of the default data directory.
+# Builds a release binary and runs `memex serve` in the foreground (127.0.0.1:7700; Ctrl-C stops).
 run: build
-	@./build/$(PRESET)/memex status $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+	@./build/$(PRESET)/memex serve $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 
 # Builds (debug, warnings as errors) and runs every test: unit, contract, CLI black-box, layers.
 test: setup

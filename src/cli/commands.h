@@ -26,6 +26,8 @@ std::unique_ptr<Command> NewVersionCommand();
 std::unique_ptr<Command> NewStatusCommand();
 // mcp_command.cc
 std::unique_ptr<Command> NewMcpCommand();
+// serve_command.cc
+std::unique_ptr<Command> NewServeCommand();
 
 inline constexpr CommandRow kCommandTable[] = {
     {"remember", "Store a memory (content from arguments, or stdin when none or '-')",
@@ -50,6 +52,8 @@ inline constexpr CommandRow kCommandTable[] = {
     {"status", "Show version, config, data directory, database and scope", "memex status",
      NewStatusCommand},
     {"mcp", "Serve MCP over stdio (for an agent's MCP config)", "memex mcp", NewMcpCommand},
+    {"serve", "Serve MCP (streamable HTTP, SSE) and REST over HTTP until Ctrl-C",
+     "memex serve --port 7700", NewServeCommand},
 };
 
 }  // namespace memex::cli

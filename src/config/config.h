@@ -58,6 +58,19 @@ struct ScopeConfig {
   std::string default_workspace = "default";  // scope.default_workspace
 };
 
+struct ServerConfig {
+  std::string host = "127.0.0.1";  // server.host: bind address (loopback only until auth lands)
+  int port = 7700;                 // server.port: TCP port (0 = any free port)
+  int threads = 64;              // server.threads: worker threads; every open SSE stream holds one
+  int max_body_bytes = 4 << 20;  // server.max_body_bytes: larger request bodies answer 413
+  int read_timeout_ms = 30000;   // server.read_timeout_ms: per read of a request
+  int sse_keepalive_ms = 15000;  // server.sse_keepalive_ms: idle SSE streams get a comment
+  // server.allowed_hosts: Host header names accepted (any port); DNS-rebinding protection.
+  std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
+  // server.allowed_origins: Origin values accepted besides loopback origins (exact match).
+  std::vector<std::string> allowed_origins;
+};
+
 struct Config {
   std::string config_path;         // the file that was loaded, "" when none
   std::string data_dir;            // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
@@ -67,6 +80,7 @@ struct Config {
   RedactionConfig redaction;
   RecallConfig recall;
   ScopeConfig scope;
+  ServerConfig server;
 };
 
 }  // namespace memex

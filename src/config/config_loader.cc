@@ -415,6 +415,21 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
     Status st = ValidateScopeName(cfg.scope.default_workspace, "workspace");
     if (!st.ok()) return cr.Error(*n, "default_workspace", st.message());
   }
+
+  ASSIGN_OR_RETURN(const toml::table* server, section("server"));
+  TableReader vr(*server, "server", ctx);
+  RETURN_IF_ERROR(vr.String("host", cfg.server.host));
+  RETURN_IF_ERROR(vr.Int("port", cfg.server.port, 0, 65535));
+  RETURN_IF_ERROR(vr.Int("threads", cfg.server.threads, 1, 4096));
+  RETURN_IF_ERROR(vr.Int("max_body_bytes", cfg.server.max_body_bytes, 1, kIntMax));
+  RETURN_IF_ERROR(vr.Int("read_timeout_ms", cfg.server.read_timeout_ms, 1, kIntMax));
+  RETURN_IF_ERROR(vr.Int("sse_keepalive_ms", cfg.server.sse_keepalive_ms, 100, kIntMax));
+  RETURN_IF_ERROR(vr.StringList("allowed_hosts", cfg.server.allowed_hosts));
+  RETURN_IF_ERROR(vr.StringList("allowed_origins", cfg.server.allowed_origins));
+  vr.Finish();
+  if (const toml::node* n = server->get("host"); n != nullptr && cfg.server.host.empty()) {
+    return vr.Error(*n, "host", "must not be empty");
+  }
   r.Finish();
   return Status::Ok();
 }

@@ -52,6 +52,14 @@ const std::vector<std::string>& AllKeys() {
       "recall.bm25_b",
       "recall.stop_words",
       "scope.default_workspace",
+      "server.host",
+      "server.port",
+      "server.threads",
+      "server.max_body_bytes",
+      "server.read_timeout_ms",
+      "server.sse_keepalive_ms",
+      "server.allowed_hosts",
+      "server.allowed_origins",
   };
   return keys;
 }
@@ -93,6 +101,14 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.bm25_b, b.recall.bm25_b);
   EXPECT_EQ(a.recall.stop_words, b.recall.stop_words);
   EXPECT_EQ(a.scope.default_workspace, b.scope.default_workspace);
+  EXPECT_EQ(a.server.host, b.server.host);
+  EXPECT_EQ(a.server.port, b.server.port);
+  EXPECT_EQ(a.server.threads, b.server.threads);
+  EXPECT_EQ(a.server.max_body_bytes, b.server.max_body_bytes);
+  EXPECT_EQ(a.server.read_timeout_ms, b.server.read_timeout_ms);
+  EXPECT_EQ(a.server.sse_keepalive_ms, b.server.sse_keepalive_ms);
+  EXPECT_EQ(a.server.allowed_hosts, b.server.allowed_hosts);
+  EXPECT_EQ(a.server.allowed_origins, b.server.allowed_origins);
 }
 
 TEST(ParseConfigTextTest, EmptyFileGivesDefaults) {

@@ -1,0 +1,111 @@
+// `memex serve`: the HTTP server in the foreground (SPEC §4, docs/http.md): streamable HTTP MCP
+// at /mcp, legacy SSE at /sse + /message, REST at /api/pf_<tool>, /health. Runs until SIGINT or
+// SIGTERM, then shuts down gracefully (streams closed, in-flight requests finished). Logs go to
+// stderr.
+#include <signal.h>
+
+#include <cerrno>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "cli/commands.h"
+#include "cli/session.h"
+#include "http/http_server.h"
+#include "http/rest_api.h"
+#include "mcp/pf_tools.h"
+#include "mcp/server.h"
+#include "mcp/tool.h"
+
+namespace memex::cli {
+namespace {
+
+// Blocks SIGINT and SIGTERM in this thread (and so in every thread started after it) for its
+// lifetime, so the signals are taken synchronously with sigtimedwait instead of by a handler.
+class SignalBlock {
+ public:
+  SignalBlock() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  SignalBlock(const SignalBlock&) = delete;
+  SignalBlock& operator=(const SignalBlock&) = delete;
+
+  // The signal received within `timeout_ms`, or 0.
+  int Wait(long timeout_ms) const {
+    timespec ts{.tv_sec = timeout_ms / 1000, .tv_nsec = (timeout_ms % 1000) * 1000000};
+    int sig = sigtimedwait(&set_, nullptr, &ts);
+    return sig > 0 ? sig : 0;
+  }
+
+ private:
+  sigset_t set_;
+  sigset_t old_;
+};
+
+class ServeCommand : public Command {
+ public:
+  std::vector<Opt> Options() override {
+    return {{"--port,-p PORT", "TCP port (overrides server.port; 0 = any free port)", &port_},
+            {"--host HOST", "bind address (overrides server.host; loopback only)", &host_}};
+  }
+
+  Status Validate() override {
+    if (port_ && (*port_ < 0 || *port_ > 65535)) {
+      return InvalidArgument("--port must be within 0..65535");
+    }
+    return Status::Ok();
+  }
+
+  Status Run(Session& session) override {
+    ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
+    ServerConfig server_config = config->server;
+    if (port_) server_config.port = static_cast<int>(*port_);
+    if (!host_.empty()) server_config.host = host_;
+    ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
+    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+
+    mcp::ToolRegistry tools;
+    mcp::RegisterPagefaultTools(tools, *service, scope.scope, *config);
+    mcp::Server mcp_server(
+        mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
+        mcp::DefaultInstructions(), tools);
+    http::RestApi rest(tools, *service, scope.scope, session.deps().version);
+
+    SignalBlock signals;  // before Start: the server's threads inherit the mask
+    ASSIGN_OR_RETURN(std::unique_ptr<http::HttpServer> server,
+                     http::HttpServer::Start(server_config, mcp_server, rest));
+    std::string host =
+        server_config.host.find(':') != std::string::npos && !server_config.host.starts_with("[")
+            ? "[" + server_config.host + "]"
+            : server_config.host;
+    session.deps().err << "memex: serving http://" << host << ":" << server->port()
+                       << " (MCP /mcp, SSE /sse, REST /api/pf_*, /health; scope "
+                       << scope.scope.ToString() << "); Ctrl-C to stop\n";
+    session.deps().err.flush();
+    int sig = 0;
+    while (sig == 0 && server->running()) sig = signals.Wait(250);
+    if (sig != 0) LogInfo("serve: signal " + std::to_string(sig) + ", shutting down");
+    bool failed = !server->running();
+    server->Stop();
+    session.deps().err << "memex: stopped\n";
+    if (failed && sig == 0) return Unavailable("the HTTP listener stopped unexpectedly");
+    return Status::Ok();
+  }
+
+ private:
+  std::optional<int64_t> port_;
+  std::string host_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewServeCommand() { return std::make_unique<ServeCommand>(); }
+
+}  // namespace memex::cli

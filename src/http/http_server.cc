@@ -1,0 +1,122 @@
+#include "http/http_server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "base/log.h"
+#include "http/mcp_http.h"
+#include "http/request_guard.h"
+#include "http/routes.h"
+#include "http/session_hub.h"
+
+namespace memex::http {
+
+struct HttpServer::Impl {
+  Impl(const ServerConfig& config, const mcp::Server& mcp_server, const RestApi& rest)
+      : mcp(mcp_server, hub),
+        deps{.mcp = mcp,
+             .rest = rest,
+             .hub = hub,
+             .keepalive = std::chrono::milliseconds(config.sse_keepalive_ms),
+             .allowed_hosts = config.allowed_hosts,
+             .allowed_origins = config.allowed_origins} {}
+
+  SessionHub hub;
+  McpHttp mcp;
+  RouteDeps deps;
+  httplib::Server server;
+  int port = 0;
+  std::atomic<bool> running{false};
+  std::once_flag stopped;
+  std::jthread listener;  // last: joined first on destruction
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config,
+                                                      const mcp::Server& mcp_server,
+                                                      const RestApi& rest) {
+  if (!IsLoopbackBindAddress(config.host)) {
+    return InvalidArgument("server.host '" + config.host +
+                           "' is not a loopback address: memex serve has no authentication yet, "
+                           "so it only binds 127.0.0.1, ::1 or localhost");
+  }
+  if (config.threads < 1 || config.max_body_bytes < 1 || config.read_timeout_ms < 1 ||
+      config.sse_keepalive_ms < 1 || config.port < 0 || config.port > 65535) {
+    return InvalidArgument(
+        "server: threads, max_body_bytes, read_timeout_ms, sse_keepalive_ms "
+        "must be >= 1 and port within 0..65535");
+  }
+  auto impl = std::make_unique<Impl>(config, mcp_server, rest);
+  httplib::Server& svr = impl->server;
+  size_t threads = static_cast<size_t>(config.threads);
+  // httplib takes ownership of the queue it is handed (its API needs a raw pointer).
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second `memex
+  // serve` share the port silently instead of failing to bind.
+  svr.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle plus the client's
+  // delayed ACK adds ~40 ms to every small response (measured).
+  svr.set_tcp_nodelay(true);
+  svr.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
+  svr.set_read_timeout(config.read_timeout_ms / 1000, (config.read_timeout_ms % 1000) * 1000);
+  InstallRoutes(svr, impl->deps);
+
+  // "localhost" resolves to both families; bind the IPv4 loopback, which every client tries.
+  std::string host = config.host == "localhost" ? "127.0.0.1" : config.host;
+  if (host.starts_with("[") && host.ends_with("]")) host = host.substr(1, host.size() - 2);
+  if (config.port == 0) {
+    impl->port = svr.bind_to_any_port(host);
+    if (impl->port < 0) return Unavailable("cannot bind " + host + " on any port");
+  } else if (svr.bind_to_port(host, config.port)) {
+    impl->port = config.port;
+  } else {
+    return Unavailable("cannot bind " + host + ":" + std::to_string(config.port) +
+                       " (in use, or not a local address)");
+  }
+  impl->running = true;
+  Impl* raw = impl.get();
+  impl->listener = std::jthread([raw] {
+    if (!raw->server.listen_after_bind()) LogError("http: the listener failed");
+    raw->running = false;
+  });
+  // httplib's stop() is a no-op until the accept loop runs, so Stop() right after Start() would
+  // hang in join: wait (bounded) for the loop to start.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!svr.is_running() && impl->running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!svr.is_running()) {
+    svr.stop();
+    impl->listener.request_stop();
+    return Unavailable("the HTTP listener did not start");
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+bool HttpServer::running() const { return impl_->running; }
+
+void HttpServer::Stop() {
+  std::call_once(impl_->stopped, [this] {
+    // Streams first: each open stream holds a worker that httplib's pool waits for.
+    impl_->hub.CloseAll();
+    impl_->server.stop();
+    if (impl_->listener.joinable()) impl_->listener.join();
+    impl_->running = false;
+  });
+}
+
+}  // namespace memex::http

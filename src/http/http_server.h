@@ -1,0 +1,44 @@
+// `memex serve`'s HTTP server (cpp-httplib behind this folder): the routes of routes.cc on a
+// bound socket, served by a pool of `threads` workers from a listener thread this object owns.
+//
+// Lifecycle: Start binds (so a taken port is an error before anything is served) and starts
+// serving; Stop ends every MCP session and its stream, stops accepting, lets in-flight requests
+// finish and joins the listener. The destructor calls Stop.
+//
+// Thread-safety: port() and Stop() may be called from any thread; Stop is idempotent.
+#pragma once
+
+#include <memory>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "http/rest_api.h"
+#include "mcp/server.h"
+
+namespace memex::http {
+
+class HttpServer {
+ public:
+  // Borrows `mcp_server` and `rest`, which must outlive the server. Errors: kInvalidArgument
+  // when config.host is not a loopback address (authentication comes later) or a limit is out of
+  // range; kUnavailable when the address cannot be bound (e.g. the port is taken).
+  static Result<std::unique_ptr<HttpServer>> Start(const ServerConfig& config,
+                                                   const mcp::Server& mcp_server,
+                                                   const RestApi& rest);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound port (the chosen one when config.port was 0).
+  int port() const;
+  // False once the listener has ended (after Stop, or if serving failed).
+  bool running() const;
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memex::http

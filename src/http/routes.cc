@@ -1,0 +1,175 @@
+// Why one table: "which URL does what" has one answer, and every handler goes through the same
+// adapter, which is the catch-all that keeps exceptions out of httplib's worker threads.
+#include "http/routes.h"
+
+#include <httplib.h>
+
+#include <exception>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "base/log.h"
+#include "http/request_guard.h"
+
+namespace memex::http {
+namespace {
+
+using Handler = void (*)(const RouteDeps&, const httplib::Request&, httplib::Response&);
+
+Request ToRequest(const httplib::Request& r) {
+  return Request{
+      .body = r.body,
+      .header = [&r](std::string_view name) { return r.get_header_value(std::string(name)); },
+      .param = [&r](std::string_view name) { return r.get_param_value(std::string(name)); }};
+}
+
+void Write(const Reply& reply, httplib::Response& res) {
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
+}
+
+// Streams `session`'s outbox as SSE until the session closes or the client goes away. Runs on the
+// connection's worker thread; each call blocks at most `keepalive` and then sends a comment, so a
+// dead client is noticed at the next write. `end_session`: the stream's end ends the session
+// (legacy SSE).
+void Stream(const RouteDeps& deps, std::shared_ptr<HubSession> session, bool end_session,
+            httplib::Response& res) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  if (!end_session) res.set_header(std::string(kSessionHeader), session->id());
+  std::chrono::milliseconds keepalive = deps.keepalive;
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [session, keepalive](size_t /*offset*/, httplib::DataSink& sink) {
+        std::vector<std::string> events;
+        HubSession::WaitResult r = session->Next(keepalive, events);
+        if (r == HubSession::WaitResult::kClosed) {
+          sink.done();
+          return true;
+        }
+        if (r == HubSession::WaitResult::kTimeout) events.emplace_back(": ping\n\n");
+        for (const std::string& e : events) {
+          if (!sink.write(e.data(), e.size())) return false;
+        }
+        return true;
+      },
+      [session, &hub = deps.hub, end_session](bool /*success*/) {
+        session->DetachStream();
+        if (end_session) hub.Remove(session->id());
+      });
+}
+
+void Health(const RouteDeps& d, const httplib::Request&, httplib::Response& res) {
+  Write(d.rest.Health(), res);
+}
+void RestTool(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  Write(d.rest.CallTool(req.matches[1].str(), ToRequest(req)), res);
+}
+void McpPost(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  Write(d.mcp.Post(ToRequest(req)), res);
+}
+void McpDelete(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  Write(d.mcp.Delete(ToRequest(req)), res);
+}
+void McpGet(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto opened = d.mcp.OpenStream(ToRequest(req));
+  if (auto* error = std::get_if<Reply>(&opened)) return Write(*error, res);
+  Stream(d, std::get<std::shared_ptr<HubSession>>(opened), false, res);
+}
+void SseOpen(const RouteDeps& d, const httplib::Request&, httplib::Response& res) {
+  auto opened = d.mcp.OpenLegacy();
+  if (auto* error = std::get_if<Reply>(&opened)) return Write(*error, res);
+  Stream(d, std::get<std::shared_ptr<HubSession>>(opened), true, res);
+}
+void SsePost(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  Write(d.mcp.PostLegacy(ToRequest(req)), res);
+}
+
+struct Route {
+  std::string_view method;
+  const char* pattern;
+  Handler handler;
+};
+
+// clang-format off
+constexpr Route kRoutes[] = {
+    {"GET",    "/health",          Health},     // liveness + store probe
+    {"POST",   R"(/api/([^/]+))",  RestTool},   // POST /api/pf_<tool>: the tools over REST
+    {"POST",   "/mcp",             McpPost},    // streamable HTTP: one JSON-RPC message
+    {"GET",    "/mcp",             McpGet},     // streamable HTTP: server-to-client SSE stream
+    {"DELETE", "/mcp",             McpDelete},  // streamable HTTP: end the session
+    {"GET",    "/sse",             SseOpen},    // legacy SSE (2024-11-05): open a session
+    {"POST",   "/message",         SsePost},    // legacy SSE: one message, answer on the stream
+};
+// clang-format on
+
+// The one catch-all: nothing a handler throws reaches httplib.
+httplib::Server::Handler Wrap(const RouteDeps& deps, Handler handler) {
+  return [&deps, handler](const httplib::Request& req, httplib::Response& res) {
+    try {
+      handler(deps, req, res);
+    } catch (const std::exception& e) {
+      LogError(std::string("http: ") + req.method + " " + req.path + ": " + e.what());
+      Write(ErrorReply(500, "internal_error", "internal error"), res);
+    } catch (...) {
+      Write(ErrorReply(500, "internal_error", "internal error"), res);
+    }
+  };
+}
+
+}  // namespace
+
+void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
+  for (const Route& r : kRoutes) {
+    if (r.method == "GET") server.Get(r.pattern, Wrap(deps, r.handler));
+    if (r.method == "POST") server.Post(r.pattern, Wrap(deps, r.handler));
+    if (r.method == "DELETE") server.Delete(r.pattern, Wrap(deps, r.handler));
+  }
+  // DNS-rebinding protection before any route runs (request_guard.h).
+  server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
+    if (!HostAllowed(req.get_header_value("Host"), deps.allowed_hosts)) {
+      Write(ErrorReply(403, "access_violation", "Host header not allowed"), res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.has_header("Origin") &&
+        !OriginAllowed(req.get_header_value("Origin"), deps.allowed_origins)) {
+      Write(ErrorReply(403, "access_violation", "Origin not allowed"), res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Failures httplib answers itself (no route, body too large, bad request line) get the
+  // envelope too; replies that already have a body are left alone.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        switch (res.status) {
+          case 404:
+            Write(ErrorReply(404, "resource_not_found", "no such route"), res);
+            break;
+          case 413:
+            Write(ErrorReply(413, "content_too_large", "request body too large"), res);
+            break;
+          case 500:
+            Write(ErrorReply(500, "internal_error", "internal error"), res);
+            break;
+          default:
+            Write(ErrorReply(res.status, "invalid_request", "bad request"), res);
+            break;
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        Write(ErrorReply(500, "internal_error", "internal error"), res);
+      });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    LogDebug("http: " + req.method + " " + req.path + " -> " + std::to_string(res.status));
+  });
+}
+
+}  // namespace memex::http

@@ -1,0 +1,33 @@
+// The route table (routes.cc): every HTTP route memex serves, installed on an httplib server,
+// plus the guards that run before routing (Host/Origin) and the error and exception handlers
+// that give every failure pagefault's JSON envelope. Internal to src/http/.
+//
+// Thread-safety: the installed handlers may run concurrently; RouteDeps must outlive the server.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "http/mcp_http.h"
+#include "http/rest_api.h"
+#include "http/session_hub.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace memex::http {
+
+struct RouteDeps {
+  const McpHttp& mcp;
+  const RestApi& rest;
+  SessionHub& hub;
+  std::chrono::milliseconds keepalive;
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
+};
+
+void InstallRoutes(httplib::Server& server, const RouteDeps& deps);
+
+}  // namespace memex::http
