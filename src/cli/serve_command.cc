@@ -9,16 +9,23 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "base/log.h"
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "http/http_server.h"
+#include "http/metrics.h"
+#include "http/openapi.h"
 #include "http/rest_api.h"
+#include "http/v1_api.h"
 #include "mcp/pf_tools.h"
 #include "mcp/server.h"
 #include "mcp/tool.h"
+#include "redact/redactor.h"
 
 namespace memex::cli {
 namespace {
@@ -71,22 +78,43 @@ class ServeCommand : public Command {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
 
+    // Every tool call is audited (docs/audit.md); declared first so it outlives the registry. The
+    // arguments go through the redaction rules too, so a secret pf_poke stores redacted is not
+    // kept verbatim in the audit file.
+    ASSIGN_OR_RETURN(std::unique_ptr<Redactor> audit_redactor, Redactor::Create(config->redaction));
+    audit::Scrubber scrub;
+    if (config->redaction.enabled) {
+      scrub = [r = audit_redactor.get()](std::string_view text) { return r->Redact(text); };
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> audit_log,
+                     audit::OpenAuditLog(config->audit, config->data_dir, std::move(scrub)));
     mcp::ToolRegistry tools;
     mcp::RegisterPagefaultTools(tools, *service, scope.scope, *config);
+    tools.SetAuditLog(audit_log.get());
+    http::Metrics metrics(service);  // outlives the server, declared before it
+    tools.AddObserver(metrics.ToolObserver());
     mcp::Server mcp_server(
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
         mcp::DefaultInstructions(), tools);
     http::RestApi rest(tools, *service, scope.scope, session.deps().version);
+    http::V1Api v1(*service, scope.scope, config->limits);
 
     SignalBlock signals;  // before Start: the server's threads inherit the mask
-    ASSIGN_OR_RETURN(std::unique_ptr<http::HttpServer> server,
-                     http::HttpServer::Start(server_config, mcp_server, rest));
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<http::HttpServer> server,
+        http::HttpServer::Start(
+            server_config, mcp_server, rest,
+            http::ServeExtras{
+                .metrics = &metrics,
+                .openapi_json = http::BuildOpenApi(tools, session.deps().version).dump(2),
+                .v1 = &v1}));
     std::string host =
         server_config.host.find(':') != std::string::npos && !server_config.host.starts_with("[")
             ? "[" + server_config.host + "]"
             : server_config.host;
     session.deps().err << "memex: serving http://" << host << ":" << server->port()
-                       << " (MCP /mcp, SSE /sse, REST /api/pf_*, /health; scope "
+                       << " (MCP /mcp, SSE /sse, REST /api/pf_* and /v1/*, /health, /metrics, "
+                          "/api/openapi.json; scope "
                        << scope.scope.ToString() << "); Ctrl-C to stop\n";
     session.deps().err.flush();
     int sig = 0;

@@ -71,6 +71,13 @@ struct ServerConfig {
   std::vector<std::string> allowed_origins;
 };
 
+struct AuditConfig {
+  bool enabled = true;  // audit.enabled: one JSONL line per tool call (docs/audit.md)
+  std::string path;     // audit.path: "" = <data_dir>/audit/audit.jsonl; relative = under data_dir
+  int max_bytes = 10 << 20;  // audit.max_bytes: rotate before the file would pass this (0 = never)
+  int max_files = 5;         // audit.max_files: rotated files kept (audit.jsonl.1 .. .N)
+};
+
 struct Config {
   std::string config_path;         // the file that was loaded, "" when none
   std::string data_dir;            // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
@@ -81,6 +88,7 @@ struct Config {
   RecallConfig recall;
   ScopeConfig scope;
   ServerConfig server;
+  AuditConfig audit;
 };
 
 }  // namespace memex

@@ -430,6 +430,14 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   if (const toml::node* n = server->get("host"); n != nullptr && cfg.server.host.empty()) {
     return vr.Error(*n, "host", "must not be empty");
   }
+
+  ASSIGN_OR_RETURN(const toml::table* audit, section("audit"));
+  TableReader ar(*audit, "audit", ctx);
+  RETURN_IF_ERROR(ar.Bool("enabled", cfg.audit.enabled));
+  RETURN_IF_ERROR(ar.String("path", cfg.audit.path));
+  RETURN_IF_ERROR(ar.Int("max_bytes", cfg.audit.max_bytes, 0, kIntMax));
+  RETURN_IF_ERROR(ar.Int("max_files", cfg.audit.max_files, 0, 1000));
+  ar.Finish();
   r.Finish();
   return Status::Ok();
 }

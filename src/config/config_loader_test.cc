@@ -60,6 +60,10 @@ const std::vector<std::string>& AllKeys() {
       "server.sse_keepalive_ms",
       "server.allowed_hosts",
       "server.allowed_origins",
+      "audit.enabled",
+      "audit.path",
+      "audit.max_bytes",
+      "audit.max_files",
   };
   return keys;
 }
@@ -109,6 +113,10 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.server.sse_keepalive_ms, b.server.sse_keepalive_ms);
   EXPECT_EQ(a.server.allowed_hosts, b.server.allowed_hosts);
   EXPECT_EQ(a.server.allowed_origins, b.server.allowed_origins);
+  EXPECT_EQ(a.audit.enabled, b.audit.enabled);
+  EXPECT_EQ(a.audit.path, b.audit.path);
+  EXPECT_EQ(a.audit.max_bytes, b.audit.max_bytes);
+  EXPECT_EQ(a.audit.max_files, b.audit.max_files);
 }
 
 TEST(ParseConfigTextTest, EmptyFileGivesDefaults) {

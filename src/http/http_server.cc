@@ -18,14 +18,18 @@
 namespace memex::http {
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& config, const mcp::Server& mcp_server, const RestApi& rest)
+  Impl(const ServerConfig& config, const mcp::Server& mcp_server, const RestApi& rest,
+       ServeExtras extras)
       : mcp(mcp_server, hub),
         deps{.mcp = mcp,
              .rest = rest,
              .hub = hub,
              .keepalive = std::chrono::milliseconds(config.sse_keepalive_ms),
              .allowed_hosts = config.allowed_hosts,
-             .allowed_origins = config.allowed_origins} {}
+             .allowed_origins = config.allowed_origins,
+             .metrics = extras.metrics,
+             .openapi_json = std::move(extras.openapi_json),
+             .v1 = extras.v1} {}
 
   SessionHub hub;
   McpHttp mcp;
@@ -43,7 +47,7 @@ HttpServer::~HttpServer() { Stop(); }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config,
                                                       const mcp::Server& mcp_server,
-                                                      const RestApi& rest) {
+                                                      const RestApi& rest, ServeExtras extras) {
   if (!IsLoopbackBindAddress(config.host)) {
     return InvalidArgument("server.host '" + config.host +
                            "' is not a loopback address: memex serve has no authentication yet, "
@@ -55,7 +59,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config
         "server: threads, max_body_bytes, read_timeout_ms, sse_keepalive_ms "
         "must be >= 1 and port within 0..65535");
   }
-  auto impl = std::make_unique<Impl>(config, mcp_server, rest);
+  auto impl = std::make_unique<Impl>(config, mcp_server, rest, std::move(extras));
   httplib::Server& svr = impl->server;
   size_t threads = static_cast<size_t>(config.threads);
   // httplib takes ownership of the queue it is handed (its API needs a raw pointer).

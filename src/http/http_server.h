@@ -9,13 +9,24 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "base/status.h"
 #include "config/config.h"
+#include "http/metrics.h"
 #include "http/rest_api.h"
 #include "mcp/server.h"
 
 namespace memex::http {
+
+// Optional parts of the route table.
+class V1Api;
+
+struct ServeExtras {
+  Metrics* metrics = nullptr;  // borrowed, must outlive the server; null: no /metrics
+  std::string openapi_json;    // served at GET /api/openapi.json; "": 404
+  const V1Api* v1 = nullptr;   // borrowed; the memoryOSS API at /v1/*; null: not served
+};
 
 class HttpServer {
  public:
@@ -24,7 +35,7 @@ class HttpServer {
   // range; kUnavailable when the address cannot be bound (e.g. the port is taken).
   static Result<std::unique_ptr<HttpServer>> Start(const ServerConfig& config,
                                                    const mcp::Server& mcp_server,
-                                                   const RestApi& rest);
+                                                   const RestApi& rest, ServeExtras extras = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "base/log.h"
 #include "http/request_guard.h"
+#include "http/v1_api.h"
 
 namespace memex::http {
 namespace {
@@ -88,6 +90,16 @@ void SseOpen(const RouteDeps& d, const httplib::Request&, httplib::Response& res
 void SsePost(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
   Write(d.mcp.PostLegacy(ToRequest(req)), res);
 }
+void MetricsText(const RouteDeps& d, const httplib::Request&, httplib::Response& res) {
+  if (d.metrics == nullptr) return Write(ErrorReply(404, "resource_not_found", "no metrics"), res);
+  res.set_content(d.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
+}
+void OpenApi(const RouteDeps& d, const httplib::Request&, httplib::Response& res) {
+  if (d.openapi_json.empty()) {
+    return Write(ErrorReply(404, "resource_not_found", "no OpenAPI document"), res);
+  }
+  res.set_content(d.openapi_json, "application/json");
+}
 
 struct Route {
   std::string_view method;
@@ -97,19 +109,34 @@ struct Route {
 
 // clang-format off
 constexpr Route kRoutes[] = {
-    {"GET",    "/health",          Health},     // liveness + store probe
-    {"POST",   R"(/api/([^/]+))",  RestTool},   // POST /api/pf_<tool>: the tools over REST
-    {"POST",   "/mcp",             McpPost},    // streamable HTTP: one JSON-RPC message
-    {"GET",    "/mcp",             McpGet},     // streamable HTTP: server-to-client SSE stream
-    {"DELETE", "/mcp",             McpDelete},  // streamable HTTP: end the session
-    {"GET",    "/sse",             SseOpen},    // legacy SSE (2024-11-05): open a session
-    {"POST",   "/message",         SsePost},    // legacy SSE: one message, answer on the stream
+    {"GET",    "/health",           Health},       // liveness + store probe
+    {"GET",    "/metrics",          MetricsText},  // Prometheus text 0.0.4 (metrics.h)
+    {"GET",    "/api/openapi.json", OpenApi},      // OpenAPI 3.1 from the tools (openapi.h)
+    {"POST",   R"(/api/([^/]+))",   RestTool},     // POST /api/pf_<tool>: the tools over REST
+    {"POST",   "/mcp",              McpPost},      // streamable HTTP: one JSON-RPC message
+    {"GET",    "/mcp",              McpGet},       // streamable HTTP: server-to-client SSE stream
+    {"DELETE", "/mcp",              McpDelete},    // streamable HTTP: end the session
+    {"GET",    "/sse",              SseOpen},      // legacy SSE (2024-11-05): open a session
+    {"POST",   "/message",          SsePost},      // legacy SSE: one message, answer on the stream
 };
 // clang-format on
 
-// The one catch-all: nothing a handler throws reaches httplib.
-httplib::Server::Handler Wrap(const RouteDeps& deps, Handler handler) {
-  return [&deps, handler](const httplib::Request& req, httplib::Response& res) {
+// The metrics label of a route: its method and pattern, the REST capture shown as {tool}, so the
+// label set is bounded by the table, never by what clients send.
+std::string RouteLabel(const Route& r) {
+  std::string pattern = r.pattern;
+  if (size_t at = pattern.find("([^/]+)"); at != std::string::npos) {
+    pattern.replace(at, 7, "{tool}");
+  }
+  return std::string(r.method) + " " + pattern;
+}
+
+// The one catch-all: nothing a handler throws reaches httplib. Also times the handler for
+// /metrics (a stream's time is until its first byte is scheduled, not its whole life).
+httplib::Server::Handler Wrap(const RouteDeps& deps, const Route& route) {
+  return [&deps, handler = route.handler, label = RouteLabel(route)](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
     try {
       handler(deps, req, res);
     } catch (const std::exception& e) {
@@ -118,6 +145,10 @@ httplib::Server::Handler Wrap(const RouteDeps& deps, Handler handler) {
     } catch (...) {
       Write(ErrorReply(500, "internal_error", "internal error"), res);
     }
+    if (deps.metrics != nullptr) {
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      deps.metrics->ObserveRequest(label, res.status == -1 ? 200 : res.status, took.count());
+    }
   };
 }
 
@@ -125,10 +156,11 @@ httplib::Server::Handler Wrap(const RouteDeps& deps, Handler handler) {
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
   for (const Route& r : kRoutes) {
-    if (r.method == "GET") server.Get(r.pattern, Wrap(deps, r.handler));
-    if (r.method == "POST") server.Post(r.pattern, Wrap(deps, r.handler));
-    if (r.method == "DELETE") server.Delete(r.pattern, Wrap(deps, r.handler));
+    if (r.method == "GET") server.Get(r.pattern, Wrap(deps, r));
+    if (r.method == "POST") server.Post(r.pattern, Wrap(deps, r));
+    if (r.method == "DELETE") server.Delete(r.pattern, Wrap(deps, r));
   }
+  if (deps.v1 != nullptr) InstallV1Routes(server, *deps.v1);
   // DNS-rebinding protection before any route runs (request_guard.h).
   server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
     if (!HostAllowed(req.get_header_value("Host"), deps.allowed_hosts)) {
@@ -170,6 +202,53 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     LogDebug("http: " + req.method + " " + req.path + " -> " + std::to_string(res.status));
   });
+}
+
+// --- The memoryOSS memory API (v1_api.h): its own rows, since its handlers need a V1Api rather
+// than RouteDeps, and its own catch-all, since its errors use memoryOSS's {"error":"..."} body.
+namespace {
+
+using V1Handler = Reply (V1Api::*)(const Request&) const;
+
+struct V1Route {
+  std::string_view method;
+  const char* pattern;
+  V1Handler handler;
+};
+
+// clang-format off
+constexpr V1Route kV1Routes[] = {
+    {"POST",   "/v1/store",        &V1Api::Store},        // {content*, tags, namespace, ...}
+    {"POST",   "/v1/store/batch",  &V1Api::StoreBatch},   // {memories:[...]}, all or nothing
+    {"POST",   "/v1/recall",       &V1Api::Recall},       // {query*, limit, namespace, ...}
+    {"POST",   "/v1/recall/batch", &V1Api::RecallBatch},  // {queries:[...]}
+    {"PATCH",  "/v1/update",       &V1Api::Update},       // {id*, content, tags, memory_type}
+    {"DELETE", "/v1/forget",       &V1Api::Forget},       // {ids[], namespace}
+    {"GET",    "/v1/export",       &V1Api::Export},       // ?namespace=
+    {"GET",    "/v1/memories",     &V1Api::Memories},     // ?namespace=&limit=&offset=
+};
+// clang-format on
+
+}  // namespace
+
+void InstallV1Routes(httplib::Server& server, const V1Api& api) {
+  for (const V1Route& r : kV1Routes) {
+    httplib::Server::Handler h = [&api, handler = r.handler](const httplib::Request& req,
+                                                             httplib::Response& res) {
+      try {
+        Write((api.*handler)(ToRequest(req)), res);
+      } catch (const std::exception& e) {
+        LogError(std::string("http: ") + req.method + " " + req.path + ": " + e.what());
+        Write(V1ErrorReply(500, "internal error"), res);
+      } catch (...) {
+        Write(V1ErrorReply(500, "internal error"), res);
+      }
+    };
+    if (r.method == "GET") server.Get(r.pattern, h);
+    if (r.method == "POST") server.Post(r.pattern, h);
+    if (r.method == "PATCH") server.Patch(r.pattern, h);
+    if (r.method == "DELETE") server.Delete(r.pattern, h);
+  }
 }
 
 }  // namespace memex::http

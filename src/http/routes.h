@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "http/mcp_http.h"
+#include "http/metrics.h"
 #include "http/rest_api.h"
 #include "http/session_hub.h"
+#include "http/v1_api.h"
 
 namespace httplib {
 class Server;
@@ -26,6 +28,9 @@ struct RouteDeps {
   std::chrono::milliseconds keepalive;
   std::vector<std::string> allowed_hosts;
   std::vector<std::string> allowed_origins;
+  Metrics* metrics = nullptr;  // null: /metrics answers 404 and requests are not counted
+  std::string openapi_json;    // "": /api/openapi.json answers 404
+  const V1Api* v1 = nullptr;   // null: the /v1/* memoryOSS routes are not installed
 };
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps);

@@ -1,6 +1,8 @@
 #include "mcp/tool.h"
 
+#include <chrono>
 #include <exception>
+#include <utility>
 
 namespace memex::mcp {
 
@@ -28,8 +30,49 @@ const ToolDef* ToolRegistry::Find(const std::string& name) const {
   return nullptr;
 }
 
+void ToolRegistry::AddObserver(CallObserver observer) { observers_.push_back(std::move(observer)); }
+
 ToolOutcome ToolRegistry::Call(const std::string& name, const Json& arguments,
                                const CallContext& ctx) const {
+  if (observers_.empty() && audit_ == nullptr) return CallHandler(name, arguments, ctx);
+  int64_t start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  auto start = std::chrono::steady_clock::now();
+  ToolOutcome outcome = CallHandler(name, arguments, ctx);
+  double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const ToolError* error = std::get_if<ToolError>(&outcome);
+  // The size of the text the transports send; measured once here so every interface agrees.
+  size_t result_bytes =
+      error != nullptr
+          ? 0
+          : std::get<Json>(outcome).dump(-1, ' ', false, Json::error_handler_t::replace).size();
+  CallRecord record{.tool = name,
+                    .arguments = arguments,
+                    .ctx = ctx,
+                    .start_ms = start_ms,
+                    .duration_ms = duration_ms,
+                    .result_bytes = result_bytes,
+                    .error = error};
+  for (const CallObserver& observer : observers_) observer(record);
+  if (audit_ != nullptr) {
+    std::optional<audit::AuditError> audit_error;
+    if (error != nullptr) audit_error = audit::AuditError{error->code, error->message};
+    audit_->Record(audit::AuditEntry{.time_ms = start_ms,
+                                     .principal = ctx.principal,
+                                     .interface = ctx.interface,
+                                     .tool = name,
+                                     .args = arguments,
+                                     .duration_ms = duration_ms,
+                                     .result_bytes = result_bytes,
+                                     .error = std::move(audit_error)});
+  }
+  return outcome;
+}
+
+ToolOutcome ToolRegistry::CallHandler(const std::string& name, const Json& arguments,
+                                      const CallContext& ctx) const {
   for (const Entry& e : entries_) {
     if (e.def.name != name) continue;
     // The one catch-all of the tool path: nlohmann throws on type mismatches a handler missed.

@@ -3,9 +3,14 @@
 // MCP server (server.h) lists and calls them; later the REST routes `/api/pf_<tool>` reuse the
 // same registry so every interface has one behaviour.
 //
-// Thread-safety: a ToolRegistry is filled once at start-up and then only read (safe to share).
+// Every call through ToolRegistry::Call — MCP on any transport, REST, CLI — is timed and handed to
+// the registry's observers (metrics) and its audit log, so every interface is accounted alike.
+//
+// Thread-safety: a ToolRegistry is filled (Add, AddObserver, SetAuditLog) once at start-up and
+// then only read (safe to share); observers and the audit log must be safe for concurrent calls.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "base/status.h"
 
 namespace memex::mcp {
@@ -60,6 +66,19 @@ struct CallContext {
 
 using ToolHandler = std::function<ToolOutcome(const Json& arguments, const CallContext& ctx)>;
 
+// What an observer learns about one finished call.
+struct CallRecord {
+  const std::string& tool;
+  const Json& arguments;
+  const CallContext& ctx;
+  int64_t start_ms = 0;              // epoch ms when the call started
+  double duration_ms = 0;            // wall time of the handler
+  size_t result_bytes = 0;           // size of the output's JSON text; 0 on error
+  const ToolError* error = nullptr;  // null on success
+};
+
+using CallObserver = std::function<void(const CallRecord& record)>;
+
 class ToolRegistry {
  public:
   // Precondition: names are unique (a duplicate replaces the earlier tool).
@@ -70,14 +89,25 @@ class ToolRegistry {
   const ToolDef* Find(const std::string& name) const;
   // Calls the tool. Precondition: Find(name) != nullptr. Handlers never throw; a handler that
   // does anyway is reported as ToolError{"internal_error", 500}.
+  // Observers and the audit log see every call, unknown tools included, after it returns.
   ToolOutcome Call(const std::string& name, const Json& arguments, const CallContext& ctx) const;
 
+  // Set-up time only. Observers run on the calling thread, in the order added.
+  void AddObserver(CallObserver observer);
+  // Set-up time only. Borrows `log` (may be null: no audit), which must outlive the registry.
+  void SetAuditLog(audit::AuditLog* log) { audit_ = log; }
+
  private:
+  ToolOutcome CallHandler(const std::string& name, const Json& arguments,
+                          const CallContext& ctx) const;
+
   struct Entry {
     ToolDef def;
     ToolHandler handler;
   };
   std::vector<Entry> entries_;
+  std::vector<CallObserver> observers_;
+  audit::AuditLog* audit_ = nullptr;  // not owned; may be null
 };
 
 }  // namespace memex::mcp
