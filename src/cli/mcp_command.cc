@@ -7,15 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include "audit/audit_log.h"
 #include "base/log.h"
 #include "cli/commands.h"
 #include "cli/session.h"
-#include "mcp/pf_tools.h"
+#include "cli/tool_stack.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
 #include "mcp/tool.h"
-#include "redact/redactor.h"
 
 namespace memex::cli {
 namespace {
@@ -31,19 +29,9 @@ class McpCommand : public Command {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
 
-    // Every tool call is audited (docs/audit.md); declared first so it outlives the registry. The
-    // arguments go through the redaction rules too, so a secret pf_poke stores redacted is not
-    // kept verbatim in the audit file.
-    ASSIGN_OR_RETURN(std::unique_ptr<Redactor> audit_redactor, Redactor::Create(config->redaction));
-    audit::Scrubber scrub;
-    if (config->redaction.enabled) {
-      scrub = [r = audit_redactor.get()](std::string_view text) { return r->Redact(text); };
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> audit_log,
-                     audit::OpenAuditLog(config->audit, config->data_dir, std::move(scrub)));
-    mcp::ToolRegistry tools;
-    mcp::RegisterPagefaultTools(tools, *service, scope.scope, *config);
-    tools.SetAuditLog(audit_log.get());
+    ASSIGN_OR_RETURN(std::unique_ptr<ToolStack> stack,
+                     BuildToolStack(*config, *service, scope.scope));
+    mcp::ToolRegistry& tools = stack->tools;
     mcp::Server server(
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
         mcp::DefaultInstructions(), tools);

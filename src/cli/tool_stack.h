@@ -1,0 +1,30 @@
+// The tools every agent-facing command serves (`memex mcp`, `memex serve`): pagefault's seven
+// over the service, with every call audited (docs/audit.md). The stack owns the audit log and
+// the redactor that scrubs it, so both outlive the registry that writes to them.
+//
+// Thread-safety: as mcp::ToolRegistry (filled here, then only read).
+#pragma once
+
+#include <memory>
+
+#include "audit/audit_log.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "core/scope.h"
+#include "mcp/tool.h"
+#include "redact/redactor.h"
+#include "service/memory_service.h"
+
+namespace memex::cli {
+
+struct ToolStack {
+  std::unique_ptr<Redactor> audit_redactor;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  mcp::ToolRegistry tools;
+};
+
+// Errors: an invalid redaction config, or an audit log that cannot be opened.
+Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, MemoryService& service,
+                                                  const Scope& default_scope);
+
+}  // namespace memex::cli
