@@ -22,6 +22,7 @@
 #include "http/openapi.h"
 #include "http/rest_api.h"
 #include "http/v1_api.h"
+#include "mcp/fixtures.h"
 #include "mcp/server.h"
 #include "mcp/tool.h"
 
@@ -58,7 +59,11 @@ class ServeCommand : public Command {
  public:
   std::vector<Opt> Options() override {
     return {{"--port,-p PORT", "TCP port (overrides server.port; 0 = any free port)", &port_},
-            {"--host HOST", "bind address (overrides server.host; loopback only)", &host_}};
+            {"--host HOST", "bind address (overrides server.host; loopback only)", &host_},
+            // Test-only: the conformance suite's test_* tools, resources and prompts
+            // (mcp/fixtures.h, tests/mcp-conformance). Off by default.
+            {"--conformance-fixtures", "test only: also serve the MCP conformance suite's fixtures",
+             &fixtures_}};
   }
 
   Status Validate() override {
@@ -81,9 +86,10 @@ class ServeCommand : public Command {
     mcp::ToolRegistry& tools = stack->tools;
     http::Metrics metrics(service);  // outlives the server, declared before it
     tools.AddObserver(metrics.ToolObserver());
+    mcp::ConformanceFixtures fixtures;
     mcp::Server mcp_server(
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
-        mcp::DefaultInstructions(), tools);
+        mcp::DefaultInstructions(), tools, fixtures_ ? &fixtures : nullptr);
     http::RestApi rest(tools, *service, scope.scope, session.deps().version);
     http::V1Api v1(*service, scope.scope, config->limits);
 
@@ -118,6 +124,7 @@ class ServeCommand : public Command {
  private:
   std::optional<int64_t> port_;
   std::string host_;
+  bool fixtures_ = false;
 };
 
 }  // namespace

@@ -78,6 +78,27 @@ struct AuditConfig {
   int max_files = 5;         // audit.max_files: rotated files kept (audit.jsonl.1 .. .N)
 };
 
+struct AutoTagConfig {
+  std::string glob;               // relative-path glob (doublestar), e.g. "decisions/**"
+  std::vector<std::string> tags;  // tags given to files the glob matches
+};
+
+// [[sources]]: a searchable, readable (and optionally appendable) tree of files
+// (docs/configuration.md, "[[sources]]"). Only type "filesystem" exists so far.
+struct SourceConfig {
+  std::string name;                      // sources.name: backend name for pf_scan `backends`
+  std::string type = "filesystem";       // sources.type: "filesystem"
+  std::string root;                      // sources.root: directory; reads never leave it
+  std::vector<std::string> include;      // sources.include: relative-path globs ([] = every file)
+  std::vector<std::string> exclude;      // sources.exclude: relative-path globs, win over include
+  std::string uri_scheme;                // sources.uri_scheme: URIs are <scheme>://<relative path>
+  std::vector<AutoTagConfig> auto_tags;  // [[sources.auto_tags]]: glob -> tags
+  bool writable = false;                 // sources.writable: pf_poke mode "direct" may append
+  std::vector<std::string> write_paths;  // sources.write_paths: full-URI globs writes may target
+  std::string write_mode = "append";     // sources.write_mode: "append" (entries) | "any" (+ raw)
+  int max_entry_size = 2000;             // sources.max_entry_size: bytes per write (0 = 2000)
+};
+
 struct Config {
   std::string config_path;         // the file that was loaded, "" when none
   std::string data_dir;            // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
@@ -89,6 +110,7 @@ struct Config {
   ScopeConfig scope;
   ServerConfig server;
   AuditConfig audit;
+  std::vector<SourceConfig> sources;  // [[sources]]: external sources pf_scan/pf_peek/pf_poke use
 };
 
 }  // namespace memex

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 #include "core/scope.h"
 
@@ -367,6 +369,62 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
 
 // The document's sections, in the order of config.h. Absent sections are read as empty tables
 // so that every key is known when unknown keys are matched against other sections.
+// [[sources]]: names and schemes are unique and never "memex" (the store's own).
+Status ReadSources(const toml::array& list, ParseContext& ctx, std::vector<SourceConfig>& out) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    const toml::table& st = *list.get(i)->as_table();
+    TableReader sr(st, "sources[" + std::to_string(i) + "]", ctx);
+    SourceConfig src;
+    RETURN_IF_ERROR(sr.String("name", src.name));
+    RETURN_IF_ERROR(sr.OneOf("type", src.type, {"filesystem"}));
+    RETURN_IF_ERROR(sr.String("root", src.root));
+    RETURN_IF_ERROR(sr.StringList("include", src.include));
+    RETURN_IF_ERROR(sr.StringList("exclude", src.exclude));
+    RETURN_IF_ERROR(sr.String("uri_scheme", src.uri_scheme));
+    ASSIGN_OR_RETURN(const toml::table* tags, sr.Table("auto_tags"));
+    RETURN_IF_ERROR(sr.Bool("writable", src.writable));
+    RETURN_IF_ERROR(sr.StringList("write_paths", src.write_paths));
+    RETURN_IF_ERROR(sr.OneOf("write_mode", src.write_mode, {"append", "any"}));
+    RETURN_IF_ERROR(sr.Int("max_entry_size", src.max_entry_size, 0, kIntMax));
+    sr.Finish();
+    RETURN_IF_ERROR(sr.Required("name"));
+    RETURN_IF_ERROR(sr.Required("root"));
+    RETURN_IF_ERROR(sr.Required("uri_scheme"));
+    if (tags != nullptr) {
+      TableReader tr(*tags, "sources[" + std::to_string(i) + "].auto_tags", ctx);
+      for (auto&& [glob, value] : *tags) {
+        AutoTagConfig at{std::string(glob.str()), {}};
+        RETURN_IF_ERROR(tr.StringList(glob.str(), at.tags));
+        src.auto_tags.push_back(std::move(at));
+      }
+    }
+    if (src.max_entry_size == 0) src.max_entry_size = 2000;  // pagefault rewrites 0 the same way
+    const std::pair<std::string_view, const std::string*> nonempty[] = {
+        {"name", &src.name}, {"uri_scheme", &src.uri_scheme}, {"root", &src.root}};
+    for (const auto& [key, value] : nonempty) {
+      if (value->empty()) return sr.Error(*st.get(key), key, "must not be empty");
+    }
+    for (char c : src.uri_scheme) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.')) {
+        return sr.Error(*st.get("uri_scheme"), "uri_scheme",
+                        "'" + src.uri_scheme + "' is not a URI scheme");
+      }
+    }
+    if (src.name == "memex" || src.uri_scheme == "memex") {
+      return sr.Error(*st.get(src.name == "memex" ? "name" : "uri_scheme"),
+                      src.name == "memex" ? "name" : "uri_scheme", "'memex' is memex's own store");
+    }
+    for (const SourceConfig& prev : out) {
+      if (prev.name == src.name) return sr.Error(*st.get("name"), "name", "duplicate source name");
+      if (prev.uri_scheme == src.uri_scheme) {
+        return sr.Error(*st.get("uri_scheme"), "uri_scheme", "duplicate uri_scheme");
+      }
+    }
+    out.push_back(std::move(src));
+  }
+  return Status::Ok();
+}
+
 Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   const toml::table empty;
   TableReader r(root, "", ctx);
@@ -438,6 +496,9 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(ar.Int("max_bytes", cfg.audit.max_bytes, 0, kIntMax));
   RETURN_IF_ERROR(ar.Int("max_files", cfg.audit.max_files, 0, 1000));
   ar.Finish();
+
+  ASSIGN_OR_RETURN(const toml::array* sources, r.ArrayOfTables("sources"));
+  if (sources != nullptr) RETURN_IF_ERROR(ReadSources(*sources, ctx, cfg.sources));
   r.Finish();
   return Status::Ok();
 }

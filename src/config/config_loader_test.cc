@@ -64,6 +64,7 @@ const std::vector<std::string>& AllKeys() {
       "audit.path",
       "audit.max_bytes",
       "audit.max_files",
+      "sources",
   };
   return keys;
 }
@@ -117,6 +118,7 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.audit.path, b.audit.path);
   EXPECT_EQ(a.audit.max_bytes, b.audit.max_bytes);
   EXPECT_EQ(a.audit.max_files, b.audit.max_files);
+  EXPECT_EQ(a.sources.size(), b.sources.size());
 }
 
 TEST(ParseConfigTextTest, EmptyFileGivesDefaults) {
@@ -235,6 +237,74 @@ default_workspace = "team-a"
   EXPECT_DOUBLE_EQ(c.recall.bm25_b, 0.5);
   EXPECT_FALSE(c.recall.stop_words);
   EXPECT_EQ(c.scope.default_workspace, "team-a");
+}
+
+TEST(ParseConfigTextTest, ReadsSources) {
+  Result<Config> c = ParseConfigText(R"(
+[[sources]]
+name = "notes"
+root = "/srv/notes"
+include = ["**/*.md"]
+exclude = ["private/**"]
+uri_scheme = "memory"
+auto_tags = { "decisions/**" = ["decision", "adr"] }
+writable = true
+write_paths = ["memory://notes/*.md"]
+write_mode = "any"
+max_entry_size = 0
+
+[[sources]]
+name = "docs"
+root = "/srv/docs"
+uri_scheme = "docs"
+)",
+                                     "t.toml", MapEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->sources.size(), 2u);
+  const SourceConfig& s = c->sources[0];
+  EXPECT_EQ(s.name, "notes");
+  EXPECT_EQ(s.type, "filesystem");
+  EXPECT_EQ(s.root, "/srv/notes");
+  EXPECT_EQ(s.include, std::vector<std::string>{"**/*.md"});
+  EXPECT_EQ(s.exclude, std::vector<std::string>{"private/**"});
+  EXPECT_EQ(s.uri_scheme, "memory");
+  ASSERT_EQ(s.auto_tags.size(), 1u);
+  EXPECT_EQ(s.auto_tags[0].glob, "decisions/**");
+  EXPECT_EQ(s.auto_tags[0].tags, (std::vector<std::string>{"decision", "adr"}));
+  EXPECT_TRUE(s.writable);
+  EXPECT_EQ(s.write_paths, std::vector<std::string>{"memory://notes/*.md"});
+  EXPECT_EQ(s.write_mode, "any");
+  EXPECT_EQ(s.max_entry_size, 2000);  // 0 means the default
+  EXPECT_FALSE(c->sources[1].writable);
+  EXPECT_EQ(c->sources[1].write_mode, "append");
+}
+
+TEST(ParseConfigTextTest, RejectsBadSources) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"[[sources]]\nroot = '/x'\nuri_scheme = 'a'\n", "sources[0].name: is required"},
+      {"[[sources]]\nname = 'a'\nuri_scheme = 'a'\n", "sources[0].root: is required"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\n", "sources[0].uri_scheme: is required"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a'\ntype = 'http'\n",
+       "sources[0].type: must be one of filesystem"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a'\nwrite_mode = 'x'\n",
+       "sources[0].write_mode: must be one of append | any"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a b'\n",
+       "sources[0].uri_scheme: 'a b' is not a URI scheme"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'memex'\n",
+       "'memex' is memex's own store"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a'\n"
+       "[[sources]]\nname = 'a'\nroot = '/y'\nuri_scheme = 'b'\n",
+       "sources[1].name: duplicate source name"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a'\nauto_tags = { 'x' = 1 }\n",
+       "sources[0].auto_tags.x: expected an array of strings"},
+      {"[[sources]]\nname = 'a'\nroot = '/x'\nuri_scheme = 'a'\nrot = 1\n",
+       "unknown key 'sources[0].rot'"},
+  };
+  for (const auto& [toml, want] : cases) {
+    Result<Config> c = ParseConfigText(toml, "t.toml", MapEnv({}));
+    ASSERT_FALSE(c.ok()) << toml;
+    EXPECT_NE(c.status().message().find(want), std::string::npos) << c.status().message();
+  }
 }
 
 TEST(ParseConfigTextTest, ExpandsEnvironmentVariables) {

@@ -211,4 +211,18 @@ Json MemoryMetadata(const Memory& m) {
   };
 }
 
+const Source* SourceByScheme(const Deps& d, std::string_view scheme) {
+  for (const auto& s : d.sources) {
+    if (s->uri_scheme() == scheme) return s.get();
+  }
+  return nullptr;
+}
+
+const Source* SourceByName(const Deps& d, std::string_view name) {
+  for (const auto& s : d.sources) {
+    if (s->name() == name) return s.get();
+  }
+  return nullptr;
+}
+
 }  // namespace memex::mcp::pf

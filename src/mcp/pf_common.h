@@ -6,25 +6,36 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "core/scope.h"
 #include "mcp/tool.h"
 #include "service/memory_service.h"
+#include "sources/source.h"
 
 namespace memex::mcp::pf {
 
-// Everything a handler borrows. `service` and `config` outlive the registry.
+// Everything a handler borrows. `service` and `config` outlive the registry; `clock` and
+// `sources` (built from config.sources, in config order) are owned here, the clock declared
+// first so it outlives the sources that borrow it.
 struct Deps {
   MemoryService& service;
   Scope default_scope;
   const Config& config;
+  std::unique_ptr<Clock> clock;
+  std::vector<std::unique_ptr<Source>> sources;
 };
+
+// The source whose uri_scheme / name is `key`; nullptr when none.
+const Source* SourceByScheme(const Deps& d, std::string_view scheme);
+const Source* SourceByName(const Deps& d, std::string_view name);
 
 inline constexpr std::string_view kBackendName = "memex";
 inline constexpr std::string_view kContentType = "text/markdown";

@@ -1,10 +1,12 @@
-// pf_scan, pf_peek and pf_poke over memex's own store (the "memex" backend).
+// pf_scan, pf_peek and pf_poke over memex's own store (the "memex" backend) and the configured
+// sources (routed by backend name and URI scheme).
 #include <algorithm>
 #include <utility>
 #include <variant>
 
 #include "base/ids.h"
 #include "base/text.h"
+#include "base/time_util.h"
 #include "mcp/pf_common.h"
 #include "mcp/pf_uri.h"
 
@@ -127,11 +129,23 @@ ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   if (!r.ok()) return r.error();
   if (!query || Trim(*query).empty()) return InvalidRequest("empty query");
   if (limit && *limit < 0) return InvalidRequest("limit must not be negative");
-  if (backends) {
+  // Which backends answer: all by default, else the named ones ("memex" = the store).
+  bool use_store = !backends;
+  std::vector<const Source*> sources;
+  if (!backends) {
+    for (const auto& s : d.sources) sources.push_back(s.get());
+  } else {
     for (const std::string& b : *backends) {
-      if (b != kBackendName) {
-        return ToolError{"backend_not_found", 404,
-                         "unknown backend '" + TruncateUtf8(b, 64) + "' (available: memex)"};
+      if (b == kBackendName) {
+        use_store = true;
+      } else if (const Source* s = SourceByName(d, b)) {
+        if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
+      } else {
+        std::string available(kBackendName);
+        for (const auto& s2 : d.sources) available += ", " + s2->name();
+        return ToolError{
+            "backend_not_found", 404,
+            "unknown backend '" + TruncateUtf8(b, 64) + "' (available: " + available + ")"};
       }
     }
   }
@@ -162,10 +176,14 @@ ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
     if (!ms.ok()) return FromStatus(ms.status().WithContext("date_range.to"));
     req.filter.until_ms = *ms;
   }
-  auto resp = d.service.Recall(req);
-  if (!resp.ok()) return FromStatus(resp.status());
+  std::vector<RankedHit> store_hits;
+  if (use_store) {
+    auto resp = d.service.Recall(req);
+    if (!resp.ok()) return FromStatus(resp.status());
+    store_hits = std::move(resp->hits);
+  }
   Json results = Json::array();
-  for (const RankedHit& hit : resp->hits) {
+  for (const RankedHit& hit : store_hits) {
     const Memory& m = hit.memory;
     Json meta = MemoryMetadata(m);
     meta["line"] = nullptr;
@@ -175,6 +193,43 @@ ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
                        {"score", hit.score},
                        {"metadata", std::move(meta)},
                        {"backend", kBackendName}});
+  }
+  // Files carry no kind, so a kinds filter leaves sources out; tags come from auto_tags and
+  // date_range applies to the file's mtime.
+  if (!req.filter.kinds.empty()) sources.clear();
+  for (const Source* src : sources) {
+    auto hits = src->Search(*query, req.limit);
+    if (!hits.ok()) return FromStatus(hits.status());
+    for (SourceHit& h : *hits) {
+      if (req.filter.since_ms > 0 && h.mtime_ms < req.filter.since_ms) continue;
+      if (req.filter.until_ms > 0 && h.mtime_ms >= req.filter.until_ms) continue;
+      bool tagged =
+          std::all_of(req.filter.tags.begin(), req.filter.tags.end(), [&](const std::string& t) {
+            return std::find(h.tags.begin(), h.tags.end(), t) != h.tags.end();
+          });
+      if (!tagged) continue;
+      Json meta{{"backend", src->name()},
+                {"line", h.line},
+                {"size", h.size_bytes},
+                {"mtime", FormatRfc3339Ms(h.mtime_ms)},
+                {"tags", h.tags}};
+      results.push_back({{"uri", std::move(h.uri)},
+                         {"snippet", std::move(h.snippet)},
+                         {"score", h.score},
+                         {"metadata", std::move(meta)},
+                         {"backend", src->name()}});
+    }
+  }
+  // One ranking: every backend scores in [0, 1] and hits are ordered by score; ties keep the
+  // store's hits first and each backend's own order (docs/tools.md, pf_scan).
+  if (!sources.empty()) {
+    std::vector<Json> merged(results.begin(), results.end());
+    std::stable_sort(merged.begin(), merged.end(), [](const Json& a, const Json& b) {
+      return a["score"].get<double>() > b["score"].get<double>();
+    });
+    if (merged.size() > static_cast<size_t>(req.limit))
+      merged.resize(static_cast<size_t>(req.limit));
+    results = Json(std::move(merged));
   }
   return Json{{"results", std::move(results)}};
 }
@@ -190,6 +245,20 @@ ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   if (from_line > 0 && to_line > 0 && to_line < from_line) {
     return InvalidRequest("to_line " + std::to_string(to_line) + " is before from_line " +
                           std::to_string(from_line));
+  }
+  std::string_view scheme = UriScheme(Trim(*uri));
+  if (const Source* src = SourceByScheme(d, scheme); src != nullptr && scheme != kMemexScheme) {
+    auto doc = src->Read(Trim(*uri), from_line, to_line);
+    if (!doc.ok()) return FromStatus(doc.status());
+    return Json{{"resource",
+                 {{"uri", doc->uri},
+                  {"content", std::move(doc->content)},
+                  {"content_type", kContentType},
+                  {"metadata",
+                   {{"size", doc->size_bytes},
+                    {"mtime", FormatRfc3339Ms(doc->mtime_ms)},
+                    {"tags", doc->tags},
+                    {"backend", src->name()}}}}}};
   }
   auto parsed = ParseMemoryUri(Trim(*uri));
   if (!parsed.ok()) return FromStatus(parsed.status(), "backend_not_found");
@@ -209,7 +278,7 @@ ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
                 {"metadata", std::move(meta)}}}};
 }
 
-ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
   ArgReader r(args);
   std::optional<std::string> content = r.String("content");
   std::optional<std::string> mode = r.String("mode");
@@ -244,6 +313,17 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
     std::string_view scheme = UriScheme(*uri);
     if (scheme.empty())
       return InvalidRequest("missing scheme in URI '" + TruncateUtf8(*uri, 200) + "'");
+    if (const Source* src = SourceByScheme(d, scheme)) {
+      bool raw = format && *format == "raw";
+      auto w = src->Append(*uri, *content, ctx.principal, raw);
+      if (!w.ok()) return FromStatus(w.status());
+      return Json{{"status", "written"},
+                  {"mode", "direct"},
+                  {"uri", w->uri},
+                  {"bytes_written", w->bytes_written},
+                  {"format", raw ? "raw" : "entry"},
+                  {"backend", src->name()}};
+    }
     return ToolError{"backend_not_found", 404,
                      "no writable source is configured for scheme '" + TruncateUtf8(scheme, 64) +
                          "'; use mode 'memory' to store a memory"};

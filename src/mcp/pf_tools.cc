@@ -3,9 +3,11 @@
 #include <memory>
 #include <utility>
 
+#include "base/log.h"
 #include "base/text.h"
 #include "mcp/pf_common.h"
 #include "mcp/pf_uri.h"
+#include "sources/filesystem_source.h"
 
 namespace memex::mcp {
 namespace {
@@ -65,7 +67,8 @@ std::vector<ToolDef> Definitions() {
                           "Search query (keywords, identifiers, phrase or natural "
                           "language)")},
            {"limit", Prop("integer", "Maximum number of results (default 10)")},
-           {"backends", StringArrayProp("Restrict to these backends (currently 'memex')")},
+           {"backends", StringArrayProp("Restrict to these backends ('memex' = the memory "
+                                        "store, or a source name from pf_maps)")},
            {"date_range", Json{{"type", "object"},
                                {"properties",
                                 {{"from", Prop("string", "YYYY-MM-DD or RFC 3339, inclusive")},
@@ -166,6 +169,12 @@ ToolOutcome Maps(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
                      {"type", "store"},
                      {"uri_scheme", kMemexScheme},
                      {"writable", true}});
+  for (const auto& src : d.sources) {
+    sources.push_back({{"name", src->name()},
+                       {"type", src->type()},
+                       {"uri_scheme", src->uri_scheme()},
+                       {"writable", src->writable()}});
+  }
   return Json{{"contexts", std::move(contexts)},
               {"scopes", std::move(scopes)},
               {"sources", std::move(sources)}};
@@ -291,7 +300,18 @@ ToolOutcome Ps(const Deps& /*d*/, const Json& args, const CallContext& /*ctx*/) 
 
 void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
                             const Scope& default_scope, const Config& config) {
-  auto deps = std::make_shared<const Deps>(Deps{service, default_scope, config});
+  Deps built{service, default_scope, config, std::make_unique<SystemClock>(), {}};
+  for (const SourceConfig& sc : config.sources) {
+    // A source whose root is missing is left out rather than failing the whole server: the
+    // store's tools keep working and pf_maps shows what is served.
+    auto src = FilesystemSource::Open(sc, *built.clock);
+    if (!src.ok()) {
+      LogWarn("source '" + sc.name + "' disabled: " + src.status().message());
+      continue;
+    }
+    built.sources.push_back(std::move(src).value());
+  }
+  auto deps = std::make_shared<const Deps>(std::move(built));
   using Handler = ToolOutcome (*)(const Deps&, const Json&, const CallContext&);
   const std::pair<std::string_view, Handler> handlers[] = {
       {"pf_maps", pf::Maps},   {"pf_load", pf::Load}, {"pf_scan", pf::Scan}, {"pf_peek", pf::Peek},

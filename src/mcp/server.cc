@@ -19,9 +19,17 @@ constexpr std::array<std::string_view, 8> kLogLevels = {"debug", "info",     "no
                                                         "error", "critical", "alert",  "emergency"};
 
 // Methods that exist but need an initialized session.
-constexpr std::array<std::string_view, 6> kSessionMethods = {
-    "tools/list",  "tools/call", "logging/setLevel", "resources/list", "resources/templates/list",
-    "prompts/list"};
+constexpr std::array<std::string_view, 11> kSessionMethods = {"tools/list",
+                                                              "tools/call",
+                                                              "logging/setLevel",
+                                                              "resources/list",
+                                                              "resources/templates/list",
+                                                              "resources/read",
+                                                              "resources/subscribe",
+                                                              "resources/unsubscribe",
+                                                              "prompts/list",
+                                                              "prompts/get",
+                                                              "completion/complete"};
 
 bool Contains(const auto& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -66,8 +74,12 @@ std::string DefaultInstructions() {
          "user's current request when they conflict.";
 }
 
-Server::Server(ServerInfo info, std::string instructions, const ToolRegistry& tools)
-    : info_(std::move(info)), instructions_(std::move(instructions)), tools_(tools) {}
+Server::Server(ServerInfo info, std::string instructions, const ToolRegistry& tools,
+               const Catalog* catalog)
+    : info_(std::move(info)),
+      instructions_(std::move(instructions)),
+      tools_(tools),
+      catalog_(catalog) {}
 
 std::optional<Json> Server::HandleText(std::string_view text, Session& session) const {
   ParseResult parsed = ParseMessageText(text);
@@ -121,12 +133,8 @@ std::optional<Json> Server::Dispatch(const Message& message, Session& session) c
       reply = CallTool(message.params, session);
     } else if (method == "logging/setLevel") {
       reply = SetLevel(message.params, session);
-    } else if (method == "resources/list") {
-      reply = Json{{"resources", Json::array()}};
-    } else if (method == "resources/templates/list") {
-      reply = Json{{"resourceTemplates", Json::array()}};
-    } else if (method == "prompts/list") {
-      reply = Json{{"prompts", Json::array()}};
+    } else if (std::optional<Reply> handled = CatalogMethod(method, message.params)) {
+      reply = std::move(*handled);
     } else {
       reply = RpcError{kMethodNotFound, "method not found: " + method, nullptr, nullptr};
     }
@@ -167,6 +175,11 @@ Server::Reply Server::Initialize(const Json& params, Session& session) const {
   Json result = Json::object();
   result["protocolVersion"] = version;
   result["capabilities"] = {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}};
+  if (catalog_ != nullptr) {
+    result["capabilities"]["resources"] = {{"subscribe", true}, {"listChanged", false}};
+    result["capabilities"]["prompts"] = {{"listChanged", false}};
+    result["capabilities"]["completions"] = Json::object();
+  }
   result["serverInfo"] = std::move(server_info);
   if (!instructions_.empty()) result["instructions"] = instructions_;
   return result;
@@ -175,6 +188,9 @@ Server::Reply Server::Initialize(const Json& params, Session& session) const {
 Server::Reply Server::ListTools() const {
   Json tools = Json::array();
   for (const ToolDef* def : tools_.List()) tools.push_back(ToolJson(*def));
+  if (catalog_ != nullptr) {
+    for (const Json& tool : catalog_->ListTools()) tools.push_back(tool);
+  }
   // One page holds every tool: there are few, so no nextCursor.
   return Json{{"tools", std::move(tools)}};
 }
@@ -186,11 +202,16 @@ Server::Reply Server::CallTool(const Json& params, const Session& session) const
     return ParamsError("\"name\" must be a string");
   }
   const std::string& tool = name->get_ref<const std::string&>();
-  if (tools_.Find(tool) == nullptr) return ParamsError("unknown tool: " + tool);
   Json arguments = Json::object();
   if (auto it = params.find("arguments"); it != params.end() && !it->is_null()) {
     if (!it->is_object()) return ParamsError("\"arguments\" must be an object");
     arguments = *it;
+  }
+  if (tools_.Find(tool) == nullptr) {
+    if (catalog_ != nullptr) {
+      if (std::optional<Json> result = catalog_->CallTool(tool, arguments)) return *result;
+    }
+    return ParamsError("unknown tool: " + tool);
   }
 
   ToolOutcome outcome = tools_.Call(tool, arguments, session.call_context());
@@ -206,6 +227,45 @@ Server::Reply Server::CallTool(const Json& params, const Session& session) const
   // structuredContent must be an object (spec 2025-06-18 "Structured Content").
   if (output.is_object()) result["structuredContent"] = std::move(output);
   return result;
+}
+
+std::optional<Server::Reply> Server::CatalogMethod(const std::string& method,
+                                                   const Json& params) const {
+  if (catalog_ == nullptr) {
+    // Without a catalog the lists are empty and the capabilities not advertised.
+    if (method == "resources/list") return Json{{"resources", Json::array()}};
+    if (method == "resources/templates/list") return Json{{"resourceTemplates", Json::array()}};
+    if (method == "prompts/list") return Json{{"prompts", Json::array()}};
+    return std::nullopt;
+  }
+  if (method == "resources/list") return Json{{"resources", catalog_->ListResources()}};
+  if (method == "resources/templates/list") {
+    return Json{{"resourceTemplates", catalog_->ListResourceTemplates()}};
+  }
+  if (method == "prompts/list") return Json{{"prompts", catalog_->ListPrompts()}};
+  if (method == "completion/complete") {
+    if (!params.is_object()) return ParamsError("\"params\" must be an object");
+    return catalog_->Complete(params);
+  }
+  bool by_uri = method == "resources/read" || method == "resources/subscribe" ||
+                method == "resources/unsubscribe";
+  if (by_uri) {
+    if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
+      return ParamsError("\"uri\" must be a string");
+    }
+    if (method != "resources/read") return Json::object();  // no updates are ever sent
+    return catalog_->ReadResource(params["uri"].get<std::string>());
+  }
+  if (method == "prompts/get") {
+    if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
+      return ParamsError("\"name\" must be a string");
+    }
+    Json arguments = params.value("arguments", Json::object());
+    if (arguments.is_null()) arguments = Json::object();
+    if (!arguments.is_object()) return ParamsError("\"arguments\" must be an object");
+    return catalog_->GetPrompt(params["name"].get<std::string>(), arguments);
+  }
+  return std::nullopt;
 }
 
 Server::Reply Server::SetLevel(const Json& params, Session& session) {

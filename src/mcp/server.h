@@ -5,7 +5,8 @@
 //
 // Methods: initialize, notifications/initialized, ping, tools/list, tools/call,
 // logging/setLevel, notifications/cancelled, resources/list, resources/templates/list and
-// prompts/list (empty; those capabilities are not advertised). Anything else is -32601. Before
+// prompts/list (empty, and those capabilities not advertised, unless a Catalog is plugged in:
+// see below). Anything else is -32601. Before
 // `initialize`, only `initialize` and `ping` are served: a known method answers -32002 "server
 // not initialized", an unknown one -32601 (Claude Code probes with `server/discover`), and the
 // session stays usable either way. Notifications never get a response; responses from the
@@ -74,11 +75,35 @@ class Session {
   CallContext context_;
 };
 
+// Optional MCP features beyond the tool registry: tools that return raw MCP content (images,
+// audio, embedded resources), resources, resource templates, prompts and completion. The default
+// server has none; `memex serve --conformance-fixtures` plugs in mcp/fixtures.h. With a catalog,
+// initialize also advertises resources (subscribe), prompts and completions, and
+// resources/read, resources/subscribe, resources/unsubscribe, prompts/get and
+// completion/complete are served.
+// Thread-safety: implementations must be safe for concurrent calls.
+class Catalog {
+ public:
+  using Reply = std::variant<Json, RpcError>;
+  virtual ~Catalog() = default;
+  // Extra tool definitions (MCP Tool objects), listed after the registry's tools.
+  virtual Json ListTools() const = 0;
+  // A full CallToolResult, or nullopt when `name` is not one of this catalog's tools.
+  virtual std::optional<Json> CallTool(const std::string& name, const Json& arguments) const = 0;
+  virtual Json ListResources() const = 0;                        // Resource objects
+  virtual Json ListResourceTemplates() const = 0;                // ResourceTemplate objects
+  virtual Reply ReadResource(const std::string& uri) const = 0;  // ReadResourceResult
+  virtual Json ListPrompts() const = 0;                          // Prompt objects
+  virtual Reply GetPrompt(const std::string& name, const Json& arguments) const = 0;
+  virtual Reply Complete(const Json& params) const = 0;  // CompleteResult
+};
+
 // Thread-safety: immutable after construction; Handle may run concurrently for different
-// sessions. Borrows `tools`, which must outlive the server.
+// sessions. Borrows `tools` and `catalog` (may be null), which must outlive the server.
 class Server {
  public:
-  Server(ServerInfo info, std::string instructions, const ToolRegistry& tools);
+  Server(ServerInfo info, std::string instructions, const ToolRegistry& tools,
+         const Catalog* catalog = nullptr);
 
   // Handles one message. Returns the response to write, or nullopt when none is due
   // (notifications, client responses). Never throws.
@@ -98,10 +123,13 @@ class Server {
   Reply ListTools() const;
   Reply CallTool(const Json& params, const Session& session) const;
   static Reply SetLevel(const Json& params, Session& session);
+  // resources/*, prompts/*, completion/complete; nullopt when `method` is none of them.
+  std::optional<Reply> CatalogMethod(const std::string& method, const Json& params) const;
 
   ServerInfo info_;
   std::string instructions_;
   const ToolRegistry& tools_;
+  const Catalog* catalog_;  // not owned; may be null
 };
 
 }  // namespace memex::mcp
