@@ -33,7 +33,7 @@ test-asan: setup
 # Benchmarks (release build): a table on stdout, JSON under bench/results/.
 bench: setup
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS) --target memex_bench
+	@cmake --build --preset release -j $(JOBS) --target memex memex_bench
 	@./build/release/memex_bench $(BENCH_ARGS)
 
 format:

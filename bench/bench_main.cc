@@ -16,11 +16,13 @@
 #include <vector>
 
 #include "base/text.h"
+#include "child_process.h"
 #include "locomo_bench.h"
 #include "measure.h"
 #include "report.h"
 #include "results.h"
 #include "scale_bench.h"
+#include "server_bench.h"
 
 namespace memex::bench {
 namespace {
@@ -32,7 +34,7 @@ constexpr char kUsage[] = R"(usage: memex_bench [options]
 Measures memex on this machine (build with the release preset: `make bench`).
   --sizes LIST     database sizes for ingest/recall/footprint (default 10000,100000,1000000)
   --quick          sizes 10000,100000 only
-  --only PART      ingest | recall | locomo (default: everything)
+  --only PART      ingest | recall | locomo | server (default: everything)
   --locomo PATH    LoCoMo data (default ../shared/data/locomo/locomo10.json from the repo root)
   --out DIR        JSON output directory (default <repo>/bench/results)
   --queries N      measured recall queries per query class (default 500)
@@ -41,6 +43,8 @@ Measures memex on this machine (build with the release preset: `make bench`).
   --single N       single Remember writes per size (default 2000)
   --seed N         seed of the synthetic data and queries (default 42)
   --tmp DIR        where temporary databases go (default: the system temp directory)
+  --server-calls N measured MCP round trips per request kind, stdio and HTTP (default 2000)
+  --server-seconds N  seconds per throughput run (route x clients; default 5)
   --breakdown      also time each recall stage (store search, fusion, hydrate, access update)
   --no-json        print the table only
   -h, --help       this text
@@ -59,6 +63,8 @@ struct Options {
   std::string tmp;
   bool json = true;
   bool breakdown = false;
+  int server_calls = 2000;
+  int server_seconds = 5;
 };
 
 template <typename T>
@@ -96,8 +102,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       if (o.sizes.empty()) return InvalidArgument("--sizes: no size given");
     } else if (a == "--only") {
       ASSIGN_OR_RETURN(o.only, value());
-      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo") {
-        return InvalidArgument("--only: expected ingest, recall or locomo, got '" + o.only + "'");
+      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "server") {
+        return InvalidArgument("--only: expected ingest, recall, locomo or server, got '" + o.only +
+                               "'");
       }
     } else if (a == "--locomo") {
       ASSIGN_OR_RETURN(o.locomo_path, value());
@@ -117,6 +124,12 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     } else if (a == "--single") {
       ASSIGN_OR_RETURN(std::string v, value());
       ASSIGN_OR_RETURN(o.single, ParseNumber<int64_t>(a, v, 0));
+    } else if (a == "--server-calls") {
+      ASSIGN_OR_RETURN(std::string v, value());
+      ASSIGN_OR_RETURN(o.server_calls, ParseNumber<int>(a, v, 1));
+    } else if (a == "--server-seconds") {
+      ASSIGN_OR_RETURN(std::string v, value());
+      ASSIGN_OR_RETURN(o.server_seconds, ParseNumber<int>(a, v, 1));
     } else if (a == "--seed") {
       ASSIGN_OR_RETURN(std::string v, value());
       ASSIGN_OR_RETURN(o.seed, ParseNumber<uint64_t>(a, v, 0));
@@ -206,6 +219,25 @@ int Main(int argc, char** argv) {
     }
     if (!r->ran) std::cerr << "memex_bench: " << r->skipped << "; skipping LoCoMo\n";
     report.locomo = std::move(r).value();
+  }
+  // The full suite skips the server part when there is no memex executable to start (make bench
+  // builds only memex_bench); --only server makes that an error.
+  const bool have_memex = !FindMemexBinary().empty();
+  if (opts.only.empty() && !have_memex) {
+    std::cerr << "memex_bench: no memex executable next to memex_bench; skipping the server part\n";
+  }
+  if (opts.only == "server" || (opts.only.empty() && have_memex)) {
+    ServerOptions so;
+    so.calls = opts.server_calls;
+    so.load_seconds = opts.server_seconds;
+    so.seed = opts.seed;
+    so.tmp_parent = opts.tmp;
+    auto r = RunServer(so);
+    if (!r.ok()) {
+      std::cerr << "memex_bench: server: " << r.status().ToString() << "\n";
+      return 1;
+    }
+    report.server = std::move(r).value();
   }
   report.total_seconds = total.ElapsedSeconds();
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <ostream>
 
+#include "server_report.h"
+
 namespace memex::bench {
 namespace {
 
@@ -235,6 +237,7 @@ bool AllBarsPass(const BenchReport& report) {
   if (const auto* m = MemexLocomo(report); m && m->categories_1_4.recall[2] < kLocomoRecall10Bar) {
     return false;
   }
+  if (report.server && !ServerPasses(*report.server)) return false;
   return true;
 }
 
@@ -255,6 +258,7 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
     PrintFootprint(report, out);
   }
   PrintLocomo(report, out);
+  if (report.server) PrintServer(*report.server, out);
 
   out << "\n== Bars ==\n";
   for (const auto& s : report.scales) {
@@ -273,6 +277,7 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
                mx->categories_1_4.recall[2], kLocomoRecall10Bar,
                Verdict(mx->categories_1_4.recall[2] >= kLocomoRecall10Bar));
   }
+  if (report.server) PrintServerBars(*report.server, out);
   out << Fmt("Total %.1f s. Overall: %s\n", report.total_seconds,
              AllBarsPass(report) ? "all bars PASS" : "some bars FAIL");
 }
@@ -297,6 +302,8 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
                {"recall_p95_ms_max_up_to_100k", kRecallP95BarMsUpTo100k},
                {"recall_p95_ms_max_up_to_1m", kRecallP95BarMsUpTo1M},
                {"locomo_recall_at_10_cat_1_4_min", kLocomoRecall10Bar},
+               {"server_overhead_p50_ms_max", kServerOverheadP50BarMs},
+               {"server_throughput_per_second_min", kServerThroughputBarPerSecond},
                {"all_pass", AllBarsPass(report)}};
   j["scales"] = json::array();
   for (const auto& s : report.scales) {
@@ -387,6 +394,7 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
     }
     j["locomo"] = std::move(lj);
   }
+  if (report.server) j["server"] = ServerToJson(*report.server);
   return j;
 }
 

@@ -18,6 +18,8 @@ inline constexpr double kIngestBarPerSecond = 20000;
 inline constexpr double kRecallP95BarMsUpTo100k = 5;
 inline constexpr double kRecallP95BarMsUpTo1M = 20;
 inline constexpr double kLocomoRecall10Bar = 0.62;
+inline constexpr double kServerOverheadP50BarMs = 0.3;         // MCP over stdio (issue 3)
+inline constexpr double kServerThroughputBarPerSecond = 3000;  // pf_scan, 100k memories (issue 3)
 
 // The p95 bar for a database of `size` memories; 0 = no bar at that size.
 inline double RecallP95BarMs(int64_t size) {
@@ -102,6 +104,41 @@ struct LocomoResult {
   std::vector<LocomoSystemResult> systems;  // memex first, then the plain FTS5 baseline
 };
 
+// Round trips of one kind of JSON-RPC request through a real `memex` child.
+struct RpcLatency {
+  std::string name;  // "ping", "tools/call pf_maps", "tools/call pf_scan"
+  int64_t errors = 0;
+  std::string first_error;
+  LatencySummary latency;
+};
+
+struct TransportResult {
+  std::string transport;  // "stdio" or "http"
+  int64_t memories = 0;   // stored through pf_poke before measuring
+  std::vector<RpcLatency> calls;
+};
+
+// Closed-loop load: `clients` threads, each on its own keep-alive connection.
+struct LoadResult {
+  std::string route;  // "/api/pf_scan" or "/v1/recall"
+  int clients = 0;
+  double seconds = 0;
+  int64_t requests = 0;  // answered, errors included
+  int64_t errors = 0;    // not 200, or no answer
+  std::string first_error;
+  double per_second = 0;  // successful requests per second
+  LatencySummary latency;
+};
+
+struct ServerResult {
+  std::string memex_binary;
+  int server_threads = 0;  // server.threads of the child (config default)
+  std::vector<TransportResult> transports;
+  int64_t load_memories = 0;
+  double load_build_seconds = 0;
+  std::vector<LoadResult> loads;
+};
+
 struct BenchReport {
   std::string started_utc;
   std::string file_stamp;  // compact UTC start time, names the JSON file
@@ -110,6 +147,7 @@ struct BenchReport {
   uint64_t seed = 0;
   std::vector<ScaleResult> scales;
   std::optional<LocomoResult> locomo;
+  std::optional<ServerResult> server;
   double total_seconds = 0;
 };
 
