@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -40,6 +41,9 @@ struct StoreFactory {
 inline std::string FactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
 }
+
+// Prints the engine name instead of the factory's bytes (test listings and failure messages).
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 inline constexpr int64_t kT0 = 1'700'000'000'000;
 
