@@ -68,22 +68,44 @@ bool HubSession::closed() {
 }
 
 Result<std::shared_ptr<HubSession>> SessionHub::Create(bool legacy_sse, mcp::CallContext context) {
-  std::lock_guard lock(mu_);
-  if (closing_) return Unavailable("server is shutting down");
-  if (sessions_.size() >= max_sessions_) {
-    return ResourceExhausted("too many open MCP sessions (" + std::to_string(max_sessions_) + ")");
+  const auto now = now_();
+  std::vector<std::shared_ptr<HubSession>> expired;  // closed outside the lock
+  std::shared_ptr<HubSession> session;
+  {
+    std::lock_guard lock(mu_);
+    if (closing_) return Unavailable("server is shutting down");
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (it->second->Expired(now, idle_timeout_)) {
+        expired.push_back(std::move(it->second));
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (sessions_.size() >= max_sessions_) {
+      return ResourceExhausted("too many open MCP sessions (" + std::to_string(max_sessions_) +
+                               ")");
+    }
+    // 32 hex digits = 128 bits from the CSPRNG: unguessable, and visible ASCII as the spec asks.
+    std::string id = RandomHex(16);
+    session = std::make_shared<HubSession>(id, legacy_sse, std::move(context));
+    session->Touch(now);
+    sessions_[id] = session;
   }
-  // 32 hex digits = 128 bits from the CSPRNG: unguessable, and visible ASCII as the spec asks.
-  std::string id = RandomHex(16);
-  auto session = std::make_shared<HubSession>(id, legacy_sse, std::move(context));
-  sessions_[id] = session;
+  for (auto& s : expired) s->Close();
   return session;
 }
 
 std::shared_ptr<HubSession> SessionHub::Find(const std::string& id) {
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : it->second;
+  std::shared_ptr<HubSession> session;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return nullptr;
+    session = it->second;
+  }
+  session->Touch(now_());
+  return session;
 }
 
 bool SessionHub::Remove(const std::string& id) {
@@ -97,6 +119,18 @@ bool SessionHub::Remove(const std::string& id) {
   }
   session->Close();
   return true;
+}
+
+void HubSession::Touch(std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  last_used_ = now;
+}
+
+bool HubSession::Expired(std::chrono::steady_clock::time_point now,
+                         std::chrono::milliseconds idle) {
+  std::lock_guard lock(mu_);
+  if (closed_) return true;
+  return !stream_attached_ && now - last_used_ > idle;
 }
 
 void SessionHub::CloseAll() {

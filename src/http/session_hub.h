@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,12 @@ class HubSession {
   void Close();
   bool closed();
 
+  // Records use at `now` (the hub calls it whenever a request finds the session).
+  void Touch(std::chrono::steady_clock::time_point now);
+  // True when the session can be reclaimed: closed, or unused for longer than `idle` with no
+  // stream attached (an open stream keeps its session alive).
+  bool Expired(std::chrono::steady_clock::time_point now, std::chrono::milliseconds idle);
+
  private:
   const std::string id_;
   const bool legacy_sse_;
@@ -63,19 +70,28 @@ class HubSession {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> outbox_;  // guarded by mu_
-  bool closed_ = false;             // guarded by mu_
-  bool stream_attached_ = false;    // guarded by mu_
+  std::deque<std::string> outbox_;                   // guarded by mu_
+  bool closed_ = false;                              // guarded by mu_
+  bool stream_attached_ = false;                     // guarded by mu_
+  std::chrono::steady_clock::time_point last_used_;  // guarded by mu_
 };
 
 class SessionHub {
  public:
-  explicit SessionHub(size_t max_sessions = 4096) : max_sessions_(max_sessions) {}
+  using NowFn = std::function<std::chrono::steady_clock::time_point()>;
 
-  // A new session with a fresh 128-bit random id. kResourceExhausted when max_sessions are open;
-  // kUnavailable after CloseAll.
+  // Sessions unused for `idle_timeout` (and without an open stream) are reclaimed when a new one
+  // is created, so clients that vanish without DELETE cannot fill the hub. `now` is injectable
+  // for tests.
+  explicit SessionHub(size_t max_sessions = 4096,
+                      std::chrono::milliseconds idle_timeout = std::chrono::minutes(30),
+                      NowFn now = &std::chrono::steady_clock::now)
+      : max_sessions_(max_sessions), idle_timeout_(idle_timeout), now_(std::move(now)) {}
+
+  // A new session with a fresh 128-bit random id, after reclaiming expired ones.
+  // kResourceExhausted when max_sessions are still open; kUnavailable after CloseAll.
   Result<std::shared_ptr<HubSession>> Create(bool legacy_sse, mcp::CallContext context);
-  // nullptr when unknown (or removed).
+  // nullptr when unknown (or removed or expired). Counts as use of the session.
   std::shared_ptr<HubSession> Find(const std::string& id);
   // Removes and closes the session; false when unknown.
   bool Remove(const std::string& id);
@@ -85,6 +101,8 @@ class SessionHub {
 
  private:
   const size_t max_sessions_;
+  const std::chrono::milliseconds idle_timeout_;
+  const NowFn now_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<HubSession>> sessions_;  // guarded by mu_
   bool closing_ = false;                                         // guarded by mu_

@@ -47,6 +47,26 @@ TEST(SessionHubTest, LimitAndCloseAll) {
   EXPECT_EQ(late.status().code(), StatusCode::kUnavailable);
 }
 
+TEST(SessionHubTest, IdleSessionsAreReclaimedButOpenStreamsKeepTheirs) {
+  auto now = std::chrono::steady_clock::time_point{} + 1h;
+  SessionHub hub(2, 10min, [&now] { return now; });
+  auto idle = hub.Create(false, {});
+  auto streaming = hub.Create(false, {});
+  ASSERT_TRUE(idle.ok() && streaming.ok());
+  ASSERT_TRUE((*streaming)->AttachStream());
+  now += 5min;
+  EXPECT_EQ(hub.Find((*idle)->id()), *idle);  // a request counts as use
+  now += 9min;
+  EXPECT_FALSE(hub.Create(false, {}).ok());  // idle for 9 min only: still full
+  now += 2min;
+  auto fresh = hub.Create(false, {});  // idle for 11 min: reclaimed
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_TRUE((*idle)->closed());
+  EXPECT_EQ(hub.Find((*idle)->id()), nullptr);
+  EXPECT_FALSE((*streaming)->closed());  // its open stream kept it alive
+  EXPECT_EQ(hub.size(), 2u);
+}
+
 TEST(HubSessionTest, OutboxWaitsAndCloses) {
   HubSession s("id", true, {});
   std::vector<std::string> out;
