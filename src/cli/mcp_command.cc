@@ -30,7 +30,7 @@ class McpCommand : public Command {
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
 
     ASSIGN_OR_RETURN(std::unique_ptr<ToolStack> stack,
-                     BuildToolStack(*config, *service, scope.scope));
+                     BuildToolStack(*config, session.deps().clock, *service, scope.scope));
     mcp::ToolRegistry& tools = stack->tools;
     mcp::Server server(
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},

@@ -82,7 +82,7 @@ class ServeCommand : public Command {
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
 
     ASSIGN_OR_RETURN(std::unique_ptr<ToolStack> stack,
-                     BuildToolStack(*config, *service, scope.scope));
+                     BuildToolStack(*config, session.deps().clock, *service, scope.scope));
     mcp::ToolRegistry& tools = stack->tools;
     http::Metrics metrics(service);  // outlives the server, declared before it
     tools.AddObserver(metrics.ToolObserver());

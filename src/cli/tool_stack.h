@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "audit/audit_log.h"
+#include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "core/scope.h"
@@ -24,7 +25,8 @@ struct ToolStack {
 };
 
 // Errors: an invalid redaction config, or an audit log that cannot be opened.
-Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, MemoryService& service,
+Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, const Clock& clock,
+                                                  MemoryService& service,
                                                   const Scope& default_scope);
 
 }  // namespace memex::cli

@@ -143,7 +143,7 @@ class HttpServerTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     service_ = std::make_unique<MemoryService>(*store_, config_, clock_, *redactor_);
-    mcp::RegisterPagefaultTools(pf_tools_, *service_, Scope{"ws", "p"}, config_);
+    mcp::RegisterPagefaultTools(pf_tools_, *service_, Scope{"ws", "p"}, config_, clock_);
     mcp::transcript::AddTestTools(test_tools_);
     pf_server_ = std::make_unique<mcp::Server>(mcp::ServerInfo{"memex", "0.0.0-test", "memex"},
                                                "instructions", pf_tools_);

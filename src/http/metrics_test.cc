@@ -85,7 +85,7 @@ class LiveMetricsTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     service_ = std::make_unique<MemoryService>(*store_, config_, clock_, *redactor_);
-    mcp::RegisterPagefaultTools(tools_, *service_, Scope{"ws", "p"}, config_);
+    mcp::RegisterPagefaultTools(tools_, *service_, Scope{"ws", "p"}, config_, clock_);
     metrics_ = std::make_unique<Metrics>(service_.get());
     tools_.AddObserver(metrics_->ToolObserver());
     mcp_ = std::make_unique<mcp::Server>(mcp::ServerInfo{"memex", "0.0.0-test", "memex"},

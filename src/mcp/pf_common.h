@@ -22,14 +22,13 @@
 
 namespace memex::mcp::pf {
 
-// Everything a handler borrows. `service` and `config` outlive the registry; `clock` and
-// `sources` (built from config.sources, in config order) are owned here, the clock declared
-// first so it outlives the sources that borrow it.
+// Everything a handler borrows. `service`, `config` and `clock` outlive the registry; `sources`
+// (built from config.sources, in config order) are owned here.
 struct Deps {
   MemoryService& service;
   Scope default_scope;
   const Config& config;
-  std::unique_ptr<Clock> clock;
+  const Clock& clock;
   std::vector<std::unique_ptr<Source>> sources;
 };
 

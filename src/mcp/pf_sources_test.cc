@@ -26,7 +26,7 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// Entries are stamped by the real clock (RegisterPagefaultTools owns a SystemClock).
+// Masks entry stamps so expectations do not depend on the time of day.
 std::string MaskTimes(std::string text) {
   return std::regex_replace(text, std::regex(R"(## \[\d\d:\d\d\])"), "## [HH:MM]");
 }
@@ -68,7 +68,7 @@ class PfSourcesTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     service_ = std::make_unique<MemoryService>(*store_, config_, clock_, *redactor_);
-    RegisterPagefaultTools(registry_, *service_, Scope{"ws", "p"}, config_);
+    RegisterPagefaultTools(registry_, *service_, Scope{"ws", "p"}, config_, clock_);
   }
   void TearDown() override {
     service_.reset();

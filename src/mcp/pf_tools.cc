@@ -299,12 +299,12 @@ ToolOutcome Ps(const Deps& /*d*/, const Json& args, const CallContext& /*ctx*/) 
 }  // namespace pf
 
 void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
-                            const Scope& default_scope, const Config& config) {
-  Deps built{service, default_scope, config, std::make_unique<SystemClock>(), {}};
+                            const Scope& default_scope, const Config& config, const Clock& clock) {
+  Deps built{service, default_scope, config, clock, {}};
   for (const SourceConfig& sc : config.sources) {
     // A source whose root is missing is left out rather than failing the whole server: the
     // store's tools keep working and pf_maps shows what is served.
-    auto src = FilesystemSource::Open(sc, *built.clock);
+    auto src = FilesystemSource::Open(sc, built.clock);
     if (!src.ok()) {
       LogWarn("source '" + sc.name + "' disabled: " + src.status().message());
       continue;

@@ -11,6 +11,7 @@
 // use) and may run concurrently.
 #pragma once
 
+#include "base/clock.h"
 #include "config/config.h"
 #include "core/scope.h"
 #include "mcp/tool.h"
@@ -19,10 +20,10 @@
 namespace memex::mcp {
 
 // Registers pf_maps, pf_load, pf_scan, pf_peek, pf_poke, pf_fault, pf_ps on `registry`.
-// `service`, `config` must outlive the registry; `default_scope` is the scope of calls that name
-// none. Builds one FilesystemSource per config.sources entry; an entry that cannot be opened
-// (missing root) is logged and left out.
+// `service`, `config` and `clock` (stamps source entries) must outlive the registry;
+// `default_scope` is the scope of calls that name none. Builds one FilesystemSource per
+// config.sources entry; an entry that cannot be opened (missing root) is logged and left out.
 void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
-                            const Scope& default_scope, const Config& config);
+                            const Scope& default_scope, const Config& config, const Clock& clock);
 
 }  // namespace memex::mcp

@@ -31,7 +31,7 @@ class PfToolsTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     service_ = std::make_unique<MemoryService>(*store_, config_, clock_, *redactor_);
-    RegisterPagefaultTools(registry_, *service_, Scope{"ws", "p"}, config_);
+    RegisterPagefaultTools(registry_, *service_, Scope{"ws", "p"}, config_, clock_);
   }
   void TearDown() override {
     service_.reset();
