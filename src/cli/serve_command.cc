@@ -80,9 +80,11 @@ class ServeCommand : public Command {
     if (!host_.empty()) server_config.host = host_;
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(const Redactor* redactor, session.GetRedactor());
 
-    ASSIGN_OR_RETURN(std::unique_ptr<ToolStack> stack,
-                     BuildToolStack(*config, session.deps().clock, *service, scope.scope));
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<ToolStack> stack,
+        BuildToolStack(*config, session.deps().clock, *redactor, *service, scope.scope));
     mcp::ToolRegistry& tools = stack->tools;
     http::Metrics metrics(service);  // outlives the server, declared before it
     tools.AddObserver(metrics.ToolObserver());

@@ -44,6 +44,11 @@ Result<MemoryService*> Session::GetService() {
   return service_.get();
 }
 
+Result<const Redactor*> Session::GetRedactor() {
+  RETURN_IF_ERROR(GetService().status());
+  return static_cast<const Redactor*>(redactor_.get());
+}
+
 bool Session::ProgressEnabled() const {
   if (globals_.no_progress) return false;
   return globals_.progress || deps_.stderr_is_tty;

@@ -83,6 +83,8 @@ class Session {
   // Creates the data directory (0700) if needed and opens the store and the service, once.
   // Errors: kFailedPrecondition (read-only or unusable data dir), the store's open errors
   // (kDataLoss for a corrupt file, kFailedPrecondition for a newer schema, kUnavailable).
+  // The redactor the service stores through (opens the service first). Errors: GetService's.
+  Result<const Redactor*> GetRedactor();
   Result<MemoryService*> GetService();
 
   // Whether long operations should draw a progress bar (TTY stderr, --progress/--no-progress).

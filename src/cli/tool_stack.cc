@@ -7,15 +7,14 @@
 namespace memex::cli {
 
 Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, const Clock& clock,
-                                                  MemoryService& service,
+                                                  const Redactor& redactor, MemoryService& service,
                                                   const Scope& default_scope) {
   auto stack = std::make_unique<ToolStack>();
   // Arguments go through the redaction rules too, so a secret that pf_poke stores redacted is
   // not kept verbatim in the audit file.
-  ASSIGN_OR_RETURN(stack->audit_redactor, Redactor::Create(config.redaction));
   audit::Scrubber scrub;
   if (config.redaction.enabled) {
-    scrub = [r = stack->audit_redactor.get()](std::string_view text) { return r->Redact(text); };
+    scrub = [&redactor](std::string_view text) { return redactor.Redact(text); };
   }
   ASSIGN_OR_RETURN(stack->audit_log,
                    audit::OpenAuditLog(config.audit, config.data_dir, std::move(scrub)));

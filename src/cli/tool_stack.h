@@ -1,6 +1,7 @@
 // The tools every agent-facing command serves (`memex mcp`, `memex serve`): pagefault's seven
-// over the service, with every call audited (docs/audit.md). The stack owns the audit log and
-// the redactor that scrubs it, so both outlive the registry that writes to them.
+// over the service, with every call audited (docs/audit.md). The stack owns the audit log, so it
+// outlives the registry that writes to it; the log's arguments are scrubbed by the redactor the
+// service stores through (the same rules, compiled once).
 //
 // Thread-safety: as mcp::ToolRegistry (filled here, then only read).
 #pragma once
@@ -19,14 +20,14 @@
 namespace memex::cli {
 
 struct ToolStack {
-  std::unique_ptr<Redactor> audit_redactor;
   std::unique_ptr<audit::AuditLog> audit_log;
   mcp::ToolRegistry tools;
 };
 
-// Errors: an invalid redaction config, or an audit log that cannot be opened.
+// `redactor`, `service`, `config` and `clock` must outlive the stack.
+// Errors: an audit log that cannot be opened.
 Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, const Clock& clock,
-                                                  MemoryService& service,
+                                                  const Redactor& redactor, MemoryService& service,
                                                   const Scope& default_scope);
 
 }  // namespace memex::cli
