@@ -17,6 +17,7 @@ struct StorageConfig {
   std::string durability = "normal";
   int busy_timeout_ms = 5000;  // storage.busy_timeout_ms: wait this long for another writer
   int cache_size_mb = 64;      // storage.cache_size_mb: SQLite page cache per connection
+  int read_connections = 4;    // storage.read_connections: reads running at once (more wait)
   int mmap_size_mb = 0;        // storage.mmap_size_mb: memory-mapped I/O window (0 = off; off is
                                // faster for recall in WAL mode, see docs/benchmarks.md)
 };

@@ -448,6 +448,7 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(sr.OneOf("durability", cfg.storage.durability, {"normal", "full"}));
   RETURN_IF_ERROR(sr.Int("busy_timeout_ms", cfg.storage.busy_timeout_ms, 0, kIntMax));
   RETURN_IF_ERROR(sr.Int("cache_size_mb", cfg.storage.cache_size_mb, 0, kMaxMebibytes));
+  RETURN_IF_ERROR(sr.Int("read_connections", cfg.storage.read_connections, 1, 256));
   RETURN_IF_ERROR(sr.Int("mmap_size_mb", cfg.storage.mmap_size_mb, 0, kMaxMebibytes));
   sr.Finish();
 

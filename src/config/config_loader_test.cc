@@ -32,6 +32,7 @@ const std::vector<std::string>& AllKeys() {
       "storage.durability",
       "storage.busy_timeout_ms",
       "storage.cache_size_mb",
+      "storage.read_connections",
       "storage.mmap_size_mb",
       "limits.max_content_bytes",
       "limits.max_tags",

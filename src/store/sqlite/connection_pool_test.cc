@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include "store/sqlite/sqlite_test_util.h"
 
 namespace memex::sqlite {
@@ -31,6 +36,46 @@ TEST(ConnectionPoolTest, ReusesIdleConnectionsAndGrowsOnDemand) {
   Result<ConnectionPool::Lease> again = pool.Acquire();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(setup_calls, 2);  // served from the idle list (max_idle = 1)
+}
+
+TEST(ConnectionPoolTest, BoundsActiveLeasesAcrossThreads) {
+  testutil::TempDir dir;
+  { ASSERT_TRUE(Connection::Open(dir.File("p.db"), {}).ok()); }
+  ConnectionOptions options;
+  options.create = false;
+  ConnectionPool pool(dir.File("p.db"), options, 1, nullptr);
+  std::atomic<bool> second_got_it{false};
+  std::optional<ConnectionPool::Lease> held;
+  {
+    Result<ConnectionPool::Lease> a = pool.Acquire();
+    ASSERT_TRUE(a.ok());
+    held.emplace(std::move(a).value());
+  }
+  std::thread other([&] {
+    Result<ConnectionPool::Lease> b = pool.Acquire();  // waits: the one slot is leased
+    second_got_it = b.ok();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(second_got_it.load());
+  held.reset();  // returning the lease wakes the waiter
+  other.join();
+  EXPECT_TRUE(second_got_it.load());
+  EXPECT_EQ(pool.open_count(), 1u);
+}
+
+TEST(ConnectionPoolTest, SurplusConnectionsOfNestedLeasesAreClosed) {
+  testutil::TempDir dir;
+  { ASSERT_TRUE(Connection::Open(dir.File("p.db"), {}).ok()); }
+  ConnectionOptions options;
+  options.create = false;
+  ConnectionPool pool(dir.File("p.db"), options, 1, nullptr);
+  {
+    Result<ConnectionPool::Lease> a = pool.Acquire();
+    Result<ConnectionPool::Lease> b = pool.Acquire();  // nested on this thread: no wait
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(pool.open_count(), 2u);
+  }
+  EXPECT_EQ(pool.open_count(), 1u);
 }
 
 TEST(ConnectionPoolTest, ReportsOpenErrors) {

@@ -27,7 +27,6 @@ using sqlite::Transaction;
 namespace {
 
 // Read connections kept open when idle; more are opened on demand.
-constexpr size_t kMaxIdleReaders = 4;
 
 Status SetupReader(Connection& db) { return sqlite::RegisterFtsFunctions(db.raw()); }
 
@@ -133,8 +132,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   RETURN_IF_ERROR(sqlite::Migrate(db, clock, sqlite::StoreMigrations()));
   sqlite::ConnectionOptions reader_options = options;
   reader_options.create = false;
-  store->readers_ =
-      std::make_unique<sqlite::ConnectionPool>(path, reader_options, kMaxIdleReaders, &SetupReader);
+  store->readers_ = std::make_unique<sqlite::ConnectionPool>(
+      path, reader_options, static_cast<size_t>(cfg.read_connections), &SetupReader);
   // Fail at open, not at the first read, when readers cannot be opened.
   RETURN_IF_ERROR(store->ReadTxn([](Connection&) { return Status::Ok(); }));
   return store;
