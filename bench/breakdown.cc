@@ -47,9 +47,10 @@ Result<StageTimes> MeasureStages(Store& store, const RecallConfig& config, const
     }
     ASSIGN_OR_RETURN(std::vector<Memory> hits, store.Hydrate(docs));
     lap(4);
-    std::vector<std::string> ids;
-    for (const auto& m : hits) ids.push_back(m.id);
-    if (!ids.empty()) RETURN_IF_ERROR(store.RecordAccess(ids, clock.NowMs()));
+    // The service batches these (AccessRecorder); one write per query is the unbatched cost.
+    std::vector<AccessCount> accesses;
+    for (const auto& m : hits) accesses.push_back({m.id, 1, clock.NowMs()});
+    if (!accesses.empty()) RETURN_IF_ERROR(store.RecordAccess(accesses));
     lap(5);
     candidates += static_cast<int64_t>(text.candidates.size());
     matches += static_cast<int64_t>(idents.matches.size());

@@ -10,6 +10,7 @@
 #include "cli/query_args.h"
 #include "cli/session.h"
 #include "config/config_loader.h"
+#include "http/remote_memory_api.h"
 
 namespace memex::cli {
 namespace {
@@ -51,7 +52,7 @@ class StatsCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(SearchFilter filter, filter_.Build(session));
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     ASSIGN_OR_RETURN(StoreStats stats, service->Stats(filter));
     Output& out = session.output();
     if (out.json()) {
@@ -92,6 +93,8 @@ class StatusCommand : public Command {
   std::vector<Opt> Options() override { return {}; }
 
   Status Run(Session& session) override {
+    ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, session.GetRemote());
+    if (remote != nullptr) return RunRemote(session, *remote);
     ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
     std::string db_path = Session::DatabasePath(*config);
     bool dir_exists = PathExists(config->data_dir);
@@ -171,6 +174,71 @@ class StatusCommand : public Command {
     }
     return Status::Ok();
   }
+
+ private:
+  // With --server: the server's /health and counts instead of the local data directory.
+  static Status RunRemote(Session& session, http::RemoteMemoryApi& remote) {
+    ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
+    ASSIGN_OR_RETURN(http::ServerHealth health, remote.Health());
+    Result<ResolvedScope> scope = session.GetScope();
+    SearchFilter all;
+    all.all_scopes = true;
+    ASSIGN_OR_RETURN(StoreStats all_stats, remote.Stats(all));
+    std::optional<StoreStats> scope_stats;
+    if (scope.ok()) {
+      SearchFilter mine;
+      mine.scopes.push_back(scope->scope);
+      ASSIGN_OR_RETURN(scope_stats, remote.Stats(mine));
+    }
+    auto counts = [](const StoreStats& s) -> Json {
+      return {{"live", s.live}, {"superseded", s.superseded}, {"forgotten", s.forgotten}};
+    };
+    Output& out = session.output();
+    if (out.json()) {
+      Json doc = {
+          {"version", session.deps().version},
+          {"config_file", config->config_path.empty() ? Json(nullptr) : Json(config->config_path)},
+          {"server",
+           {{"url", remote.url()},
+            {"status", health.status},
+            {"version", health.version},
+            {"token_sent", !config->client.token.empty()}}},
+          {"database",
+           {{"bytes", all_stats.db_bytes}, {"schema_version", all_stats.schema_version}}},
+      };
+      if (scope.ok()) {
+        doc["scope"] = {{"scope", scope->scope.ToString()}, {"source", scope->source}};
+      } else {
+        doc["scope"] = {{"error", scope.status().message()}};
+      }
+      doc["memories"] = {{"scope", scope_stats ? counts(*scope_stats) : Json(nullptr)},
+                         {"all", counts(all_stats)}};
+      out.PrintJson(doc);
+      return Status::Ok();
+    }
+    std::ostream& o = out.out();
+    o << "memex " << session.deps().version << " (client)\n";
+    o << "server:     " << remote.url() << " (" << health.status << ", memex " << health.version
+      << (config->client.token.empty() ? ", no token" : ", with a token") << ")\n";
+    o << "config:     " << (config->config_path.empty() ? "none (defaults)" : config->config_path)
+      << '\n';
+    o << "database:   on the server (" << FormatBytes(all_stats.db_bytes) << ", schema v"
+      << all_stats.schema_version << ")\n";
+    if (scope.ok()) {
+      o << "scope:      " << scope->scope.ToString() << " (" << DescribeScopeSource(scope->source)
+        << ")\n";
+    } else {
+      o << "scope:      unresolved: " << scope.status().message() << '\n';
+    }
+    o << "memories:   ";
+    if (scope_stats) {
+      o << FormatCounts(scope_stats->live, scope_stats->superseded, scope_stats->forgotten)
+        << " in this scope; ";
+    }
+    o << FormatCount(all_stats.live) << " live in " << all_stats.scopes.size()
+      << (all_stats.scopes.size() == 1 ? " scope" : " scopes") << " in total\n";
+    return Status::Ok();
+  }
 };
 
 struct Check {
@@ -187,6 +255,11 @@ class DoctorCommand : public Command {
   Status Run(Session& session) override {
     std::vector<Check> checks = RunChecks(session);
     Output& out = session.output();
+    if (Result<const Config*> c = session.GetConfig(); c.ok() && !(*c)->client.server_url.empty()) {
+      out.Note(
+          "doctor checks this machine's installation; $MEMEX_SERVER is ignored here (use "
+          "'memex status' for the server)");
+    }
     const Check* first_failure = nullptr;
     for (const Check& c : checks) {
       if (!c.ok && first_failure == nullptr) first_failure = &c;

@@ -25,13 +25,17 @@ constexpr std::string_view kGlobalOptionsFooter =
     "  --config FILE      config file (default $MEMEX_CONFIG, ~/.config/memex/memex.toml)\n"
     "  --data-dir DIR     data directory (default $MEMEX_DATA_DIR, ~/.local/share/memex)\n"
     "  --scope WS/PROJ    scope (default: from .memex.toml, git root or directory name)\n"
+    "  --server URL       use a running 'memex serve' instead of the data directory\n"
+    "                     (default $MEMEX_SERVER)\n"
+    "  --token TOKEN      bearer token for --server (default $MEMEX_TOKEN)\n"
     "  --json             one JSON document on stdout (errors too)\n"
     "  --log-level LEVEL  debug | info | warn | error | off\n"
     "  --progress, --no-progress  force or suppress progress bars (default: when a TTY)";
 
 constexpr std::string_view kExitCodesFooter =
     "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input, 4 not found,\n"
-    "5 failed precondition (e.g. read-only data directory), 6 database busy, 7 data loss.\n"
+    "5 failed precondition (e.g. read-only data directory, not authorized by the server),\n"
+    "6 unavailable (database busy, server unreachable), 7 data loss.\n"
     "Run 'memex <command> --help' for the options of a command.";
 
 void AddOpt(CLI::App& app, const Opt& opt) {
@@ -74,8 +78,31 @@ bool HasArg(int argc, const char* const* argv, std::string_view arg) {
   return false;
 }
 
-int ReportStatus(Output& output, const Status& status) {
-  output.Error(ErrorCodeName(status.code()), status.message(), ErrorHint(status.code()));
+// Commands that always work on this machine's data directory: --server is a usage error there.
+constexpr std::string_view kLocalOnlyCommands[] = {"doctor", "serve", "mcp", "token"};
+
+// The local hints speak of the database; against a server, what helps is different.
+std::string_view RemoteHint(StatusCode code) {
+  switch (code) {
+    case StatusCode::kUnavailable:
+      return "check that 'memex serve' is running at that URL and reachable (--server or "
+             "$MEMEX_SERVER); retry if it is busy";
+    case StatusCode::kPermissionDenied:
+      return "pass the server's token with --token or $MEMEX_TOKEN";
+    case StatusCode::kDataLoss:
+      return "the server's database looks damaged: run 'memex doctor' on the server's machine";
+    default:
+      return "";
+  }
+}
+
+int ReportStatus(Session& session, const Status& status) {
+  bool remote = false;
+  if (Result<const Config*> config = session.GetConfig(); config.ok()) {
+    remote = !(*config)->client.server_url.empty();
+  }
+  session.output().Error(ErrorCodeName(status.code()), status.message(),
+                         remote ? RemoteHint(status.code()) : ErrorHint(status.code()));
   return ToInt(ExitCodeFor(status.code()));
 }
 
@@ -122,6 +149,10 @@ int RunCli(int argc, const char* const* argv, const Deps& deps) {
   app.add_option("--data-dir", globals.data_dir, "Data directory")->type_name("DIR");
   app.add_option("--scope", globals.scope, "Scope (default: resolved from the cwd)")
       ->type_name("WS/PROJ");
+  app.add_option("--server", globals.server,
+                 "Use a running 'memex serve' at URL instead of the data directory")
+      ->type_name("URL");
+  app.add_option("--token", globals.token, "Bearer token for --server")->type_name("TOKEN");
   app.add_flag("--json", globals.json, "Print one JSON document on stdout");
   app.add_option("--log-level", globals.log_level, "debug | info | warn | error | off")
       ->type_name("LEVEL");
@@ -182,16 +213,26 @@ int RunCli(int argc, const char* const* argv, const Deps& deps) {
     return ReportUsage(output, st.message(), name);
   }
   if (LogLevel level; ParseLogLevel(globals.log_level, level)) SetLogLevel(level);
+  if (!globals.server.empty()) {
+    for (std::string_view local : kLocalOnlyCommands) {
+      if (name == local) {
+        return ReportUsage(output,
+                           "'memex " + name +
+                               "' works on this machine's data directory; --server cannot be "
+                               "used with it",
+                           name);
+      }
+    }
+  }
   Command& command = *commands[index];
   if (Status st = command.Validate(); !st.ok()) return ReportUsage(output, st.message(), name);
 
   Session session(deps, globals);
   try {
     Status st = command.Run(session);
-    if (!st.ok()) return ReportStatus(session.output(), st);
+    if (!st.ok()) return ReportStatus(session, st);
   } catch (const std::exception& e) {  // handlers do not throw; this is a last line of defence
-    return ReportStatus(session.output(),
-                        Internal(std::string("unexpected exception: ") + e.what()));
+    return ReportStatus(session, Internal(std::string("unexpected exception: ") + e.what()));
   }
   return ToInt(session.exit_code());
 }

@@ -28,6 +28,8 @@ std::unique_ptr<Command> NewStatusCommand();
 std::unique_ptr<Command> NewMcpCommand();
 // serve_command.cc
 std::unique_ptr<Command> NewServeCommand();
+// token_commands.cc
+std::unique_ptr<Command> NewTokenCommand();
 
 inline constexpr CommandRow kCommandTable[] = {
     {"remember", "Store a memory (content from arguments, or stdin when none or '-')",
@@ -54,6 +56,8 @@ inline constexpr CommandRow kCommandTable[] = {
     {"mcp", "Serve MCP over stdio (for an agent's MCP config)", "memex mcp", NewMcpCommand},
     {"serve", "Serve MCP (streamable HTTP, SSE) and REST over HTTP until Ctrl-C",
      "memex serve --port 7700", NewServeCommand},
+    {"token", "Manage bearer tokens: create (shown once), list, revoke",
+     "memex token create --name ci --role read --scope 'acme/*'", NewTokenCommand},
 };
 
 }  // namespace memex::cli

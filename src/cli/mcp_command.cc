@@ -38,7 +38,7 @@ class McpCommand : public Command {
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},
         mcp::DefaultInstructions(), tools);
     mcp::StdioTransport transport(server, mcp::StdioOptions{},
-                                  mcp::CallContext{.principal = "local", .interface = "mcp"});
+                                  mcp::CallContext{.interface = "mcp"});
     LogInfo("mcp: serving stdio, default scope " + scope.scope.ToString());
     Status st = transport.Run(session.deps().in, session.deps().out);
     LogInfo("mcp: stdin closed, exiting");

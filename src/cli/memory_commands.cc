@@ -99,7 +99,7 @@ class RememberCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     RememberRequest req{memory_};
     req.memory.scope = scope.scope;
     req.memory.content =
@@ -138,7 +138,7 @@ class GetCommand : public Command {
   Status Validate() override { return RequireId(id_); }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     Output& out = session.output();
     if (!history_) {
       ASSIGN_OR_RETURN(Memory m, service->Get(id_, include_forgotten_));
@@ -212,7 +212,7 @@ class UpdateCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     UpdateRequest req{id_, patch_};
     if (!content_.empty()) {
       req.patch.content = ReadContent(content_, session, IsStdinMarker(content_));
@@ -246,7 +246,7 @@ class ForgetCommand : public Command {
   Status Validate() override { return RequireId(id_); }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     ASSIGN_OR_RETURN(ForgetResult result, service->Forget(id_, hard_));
     Output& out = session.output();
     if (out.json()) {

@@ -47,7 +47,7 @@ class RecallCommand : public Command {
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
     ASSIGN_OR_RETURN(SearchFilter filter, filter_.Build(session));
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     Page page =
         page_.Resolve(config->recall.default_limit, config->recall.max_limit, session.output());
     RecallRequest req{Join(query_, " "), std::move(filter), page.limit, page.offset, explain_};
@@ -111,7 +111,7 @@ class ListCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(SearchFilter filter, filter_.Build(session));
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     Page page = page_.Resolve(kDefaultListLimit, /*max_limit=*/0, session.output());
     ListRequest req;
     req.query.filter = std::move(filter);

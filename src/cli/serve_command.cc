@@ -18,6 +18,7 @@
 #include "cli/session.h"
 #include "cli/tool_stack.h"
 #include "http/http_server.h"
+#include "http/memory_routes.h"
 #include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/rest_api.h"
@@ -94,6 +95,7 @@ class ServeCommand : public Command {
         mcp::DefaultInstructions(), tools, fixtures_ ? &fixtures : nullptr);
     http::RestApi rest(tools, *service, scope.scope, session.deps().version);
     http::V1Api v1(*service, scope.scope, config->limits);
+    http::MemoryRoutes memory_routes(*service);  // the thin client's routes (docs/cli.md)
 
     SignalBlock signals;  // before Start: the server's threads inherit the mask
     ASSIGN_OR_RETURN(
@@ -103,13 +105,15 @@ class ServeCommand : public Command {
             http::ServeExtras{
                 .metrics = &metrics,
                 .openapi_json = http::BuildOpenApi(tools, session.deps().version).dump(2),
-                .v1 = &v1}));
+                .v1 = &v1,
+                .memory = &memory_routes}));
     std::string host =
         server_config.host.find(':') != std::string::npos && !server_config.host.starts_with("[")
             ? "[" + server_config.host + "]"
             : server_config.host;
     session.deps().err << "memex: serving http://" << host << ":" << server->port()
-                       << " (MCP /mcp, SSE /sse, REST /api/pf_* and /v1/*, /health, /metrics, "
+                       << " (MCP /mcp, SSE /sse, REST /api/pf_*, /api/memories/* and /v1/*, "
+                          "/health, /metrics, "
                           "/api/openapi.json; scope "
                        << scope.scope.ToString() << "); Ctrl-C to stop\n";
     session.deps().err.flush();

@@ -14,7 +14,9 @@ Session::~Session() = default;
 Result<const Config*> Session::GetConfig() {
   if (config_) return &*config_;
   ASSIGN_OR_RETURN(Config config,
-                   LoadConfig(ConfigOverrides{globals_.config_path, globals_.data_dir}, deps_.env));
+                   LoadConfig(ConfigOverrides{globals_.config_path, globals_.data_dir,
+                                              globals_.server, globals_.token},
+                              deps_.env));
   LogLevel level;
   if (globals_.log_level.empty() && ParseLogLevel(config.log_level, level)) SetLogLevel(level);
   config_ = std::move(config);
@@ -42,6 +44,26 @@ Result<MemoryService*> Session::GetService() {
   ASSIGN_OR_RETURN(store_, deps_.open_store(*config, DatabasePath(*config)));
   service_ = std::make_unique<MemoryService>(*store_, *config, deps_.clock, *redactor_);
   return service_.get();
+}
+
+Result<http::RemoteMemoryApi*> Session::GetRemote() {
+  if (remote_) return remote_.get();
+  ASSIGN_OR_RETURN(const Config* config, GetConfig());
+  if (config->client.server_url.empty()) return static_cast<http::RemoteMemoryApi*>(nullptr);
+  Result<std::unique_ptr<http::RemoteMemoryApi>> remote = http::RemoteMemoryApi::Create(
+      http::RemoteOptions{.url = config->client.server_url, .token = config->client.token});
+  if (!remote.ok()) {
+    return remote.status().WithContext(globals_.server.empty() ? "$MEMEX_SERVER" : "--server");
+  }
+  remote_ = std::move(remote).value();
+  return remote_.get();
+}
+
+Result<MemoryApi*> Session::GetApi() {
+  ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, GetRemote());
+  if (remote != nullptr) return static_cast<MemoryApi*>(remote);
+  ASSIGN_OR_RETURN(MemoryService * service, GetService());
+  return static_cast<MemoryApi*>(service);
 }
 
 Result<const Redactor*> Session::GetRedactor() {

@@ -19,7 +19,9 @@
 #include "config/config.h"
 #include "config/config_loader.h"
 #include "config/scope_resolver.h"
+#include "http/remote_memory_api.h"
 #include "redact/redactor.h"
+#include "service/memory_api.h"
 #include "service/memory_service.h"
 #include "store/store.h"
 
@@ -50,6 +52,8 @@ struct GlobalOptions {
   std::string data_dir;
   std::string scope;
   std::string log_level;
+  std::string server;  // --server URL: talk to a running `memex serve` (else $MEMEX_SERVER)
+  std::string token;   // --token: bearer token for --server (else $MEMEX_TOKEN)
   bool json = false;
   bool progress = false;
   bool no_progress = false;
@@ -86,6 +90,12 @@ class Session {
   // The redactor the service stores through (opens the service first). Errors: GetService's.
   Result<const Redactor*> GetRedactor();
   Result<MemoryService*> GetService();
+  // The memory operations: the remote server when one is configured (--server or
+  // $MEMEX_SERVER), else the local service (GetService, with its errors). Errors: GetConfig's,
+  // RemoteMemoryApi::Create's (kInvalidArgument for a bad URL).
+  Result<MemoryApi*> GetApi();
+  // The thin client, or nullptr when no server is configured. Errors: as GetApi.
+  Result<http::RemoteMemoryApi*> GetRemote();
 
   // Whether long operations should draw a progress bar (TTY stderr, --progress/--no-progress).
   bool ProgressEnabled() const;
@@ -105,6 +115,7 @@ class Session {
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<MemoryService> service_;
+  std::unique_ptr<http::RemoteMemoryApi> remote_;
 };
 
 }  // namespace memex::cli

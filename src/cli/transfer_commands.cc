@@ -32,7 +32,7 @@ class ExportCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(SearchFilter filter, filter_.Build(session));
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     Output& out = session.output();
     ProgressBar bar(out.err(), "Exporting", session.deps().clock, session.ProgressEnabled());
     if (out_path_.empty()) {
@@ -95,7 +95,7 @@ class ImportCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     ImportOptions opts;
     opts.dry_run = dry_run_;
     Output& out = session.output();

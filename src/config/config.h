@@ -60,7 +60,7 @@ struct ScopeConfig {
 };
 
 struct ServerConfig {
-  std::string host = "127.0.0.1";  // server.host: bind address (loopback only until auth lands)
+  std::string host = "127.0.0.1";  // server.host: bind address (non-loopback needs auth.mode)
   int port = 7700;                 // server.port: TCP port (0 = any free port)
   int threads = 64;              // server.threads: worker threads; every open SSE stream holds one
   int max_body_bytes = 4 << 20;  // server.max_body_bytes: larger request bodies answer 413
@@ -70,6 +70,21 @@ struct ServerConfig {
   std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
   // server.allowed_origins: Origin values accepted besides loopback origins (exact match).
   std::vector<std::string> allowed_origins;
+  // server.rate_limit_per_sec: requests per second per authenticated principal (token or
+  // trusted-header user; 0 = unlimited); auth.mode "none" is never limited.
+  int rate_limit_per_sec = 100;
+  int rate_limit_burst = 200;  // server.rate_limit_burst: requests allowed at once above the rate
+};
+
+struct AuthConfig {
+  // auth.mode: "none" (no credentials; loopback binds only), "bearer" (tokens from `memex token
+  // create`), "trusted_header" (a reverse proxy names the user in a header).
+  std::string mode = "none";
+  std::string trusted_header = "X-Forwarded-User";  // auth.trusted_header: the header's name
+  // auth.trusted_proxies: peer addresses whose header is believed (exact match).
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+  std::string trusted_role = "write";               // auth.trusted_role: role of such users
+  std::vector<std::string> trusted_scopes = {"*"};  // auth.trusted_scopes: their scope patterns
 };
 
 struct AuditConfig {
@@ -100,6 +115,13 @@ struct SourceConfig {
   int max_entry_size = 2000;             // sources.max_entry_size: bytes per write (0 = 2000)
 };
 
+// Where the memory commands send their requests (docs/cli.md, "Talking to a server"). Not TOML
+// keys: set per invocation by --server/--token, else by $MEMEX_SERVER/$MEMEX_TOKEN.
+struct ClientConfig {
+  std::string server_url;  // --server / $MEMEX_SERVER: "" = use the local data directory
+  std::string token;       // --token / $MEMEX_TOKEN: sent as "Authorization: Bearer <token>"
+};
+
 struct Config {
   std::string config_path;         // the file that was loaded, "" when none
   std::string data_dir;            // data_dir: default $XDG_DATA_HOME/memex (~/.local/share/memex)
@@ -110,7 +132,10 @@ struct Config {
   RecallConfig recall;
   ScopeConfig scope;
   ServerConfig server;
+  AuthConfig auth;
   AuditConfig audit;
+  // Not from the file: flags and environment only.
+  ClientConfig client;
   std::vector<SourceConfig> sources;  // [[sources]]: external sources pf_scan/pf_peek/pf_poke use
 };
 

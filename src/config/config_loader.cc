@@ -17,6 +17,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/principal.h"
 #include "core/scope.h"
 
 namespace memex {
@@ -485,9 +486,29 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(vr.Int("sse_keepalive_ms", cfg.server.sse_keepalive_ms, 100, kIntMax));
   RETURN_IF_ERROR(vr.StringList("allowed_hosts", cfg.server.allowed_hosts));
   RETURN_IF_ERROR(vr.StringList("allowed_origins", cfg.server.allowed_origins));
+  RETURN_IF_ERROR(vr.Int("rate_limit_per_sec", cfg.server.rate_limit_per_sec, 0, kIntMax));
+  RETURN_IF_ERROR(vr.Int("rate_limit_burst", cfg.server.rate_limit_burst, 1, kIntMax));
   vr.Finish();
   if (const toml::node* n = server->get("host"); n != nullptr && cfg.server.host.empty()) {
     return vr.Error(*n, "host", "must not be empty");
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* auth, section("auth"));
+  TableReader ur(*auth, "auth", ctx);
+  RETURN_IF_ERROR(ur.OneOf("mode", cfg.auth.mode, {"none", "bearer", "trusted_header"}));
+  RETURN_IF_ERROR(ur.String("trusted_header", cfg.auth.trusted_header));
+  RETURN_IF_ERROR(ur.StringList("trusted_proxies", cfg.auth.trusted_proxies));
+  RETURN_IF_ERROR(ur.OneOf("trusted_role", cfg.auth.trusted_role, {"read", "write", "admin"}));
+  RETURN_IF_ERROR(ur.StringList("trusted_scopes", cfg.auth.trusted_scopes));
+  ur.Finish();
+  if (const toml::node* n = auth->get("trusted_header");
+      n != nullptr && cfg.auth.trusted_header.empty()) {
+    return ur.Error(*n, "trusted_header", "must not be empty");
+  }
+  for (const std::string& p : cfg.auth.trusted_scopes) {
+    if (Status st = ValidateScopePattern(p); !st.ok()) {
+      return ur.Error(*auth->get("trusted_scopes"), "trusted_scopes", st.message());
+    }
   }
 
   ASSIGN_OR_RETURN(const toml::table* audit, section("audit"));
@@ -656,6 +677,19 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const EnvFn& env) {
   } else {
     return FailedPrecondition(
         "cannot choose a data directory: HOME is unset; pass --data-dir or set MEMEX_DATA_DIR");
+  }
+
+  // Thin client: a flag wins over the environment; neither is a file key, so a config file
+  // shared between machines never points the CLI at a server by surprise.
+  if (!overrides.server_url.empty()) {
+    cfg.client.server_url = overrides.server_url;
+  } else if (std::optional<std::string> v = NonEmpty(env, "MEMEX_SERVER")) {
+    cfg.client.server_url = *v;
+  }
+  if (!overrides.token.empty()) {
+    cfg.client.token = overrides.token;
+  } else if (std::optional<std::string> v = NonEmpty(env, "MEMEX_TOKEN")) {
+    cfg.client.token = *v;
   }
   return cfg;
 }

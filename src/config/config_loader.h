@@ -3,6 +3,7 @@
 // (~/.config/memex/memex.toml); every file is optional except one named explicitly.
 // Data directory: --data-dir, then $MEMEX_DATA_DIR, then `data_dir` in the file, then
 // $XDG_DATA_HOME/memex (~/.local/share/memex).
+// Server (thin client): --server, then $MEMEX_SERVER; token: --token, then $MEMEX_TOKEN.
 #pragma once
 
 #include <functional>
@@ -22,6 +23,8 @@ EnvFn ProcessEnv();
 struct ConfigOverrides {
   std::string config_path;  // --config ("" = not given)
   std::string data_dir;     // --data-dir ("" = not given)
+  std::string server_url;   // --server ("" = not given; then $MEMEX_SERVER)
+  std::string token;        // --token ("" = not given; then $MEMEX_TOKEN)
 };
 
 // Errors (kInvalidArgument, message names the file and the key or line):

@@ -61,6 +61,13 @@ const std::vector<std::string>& AllKeys() {
       "server.sse_keepalive_ms",
       "server.allowed_hosts",
       "server.allowed_origins",
+      "server.rate_limit_per_sec",
+      "server.rate_limit_burst",
+      "auth.mode",
+      "auth.trusted_header",
+      "auth.trusted_proxies",
+      "auth.trusted_role",
+      "auth.trusted_scopes",
       "audit.enabled",
       "audit.path",
       "audit.max_bytes",
@@ -591,6 +598,48 @@ TEST(LoadConfigTest, DataDirPrecedence) {
   Result<Config> tilde_user = LoadConfig({"", "~bob/x"}, MapEnv({{"HOME", home}}));
   ASSERT_FALSE(tilde_user.ok());
   EXPECT_NE(tilde_user.status().message().find("~user"), std::string::npos);
+}
+
+TEST(LoadConfigTest, ServerAndTokenPrecedence) {
+  TempDir tmp;
+  const std::string home = (tmp.path() / "home").string();
+  struct Case {
+    std::string name;
+    ConfigOverrides overrides;
+    std::map<std::string, std::string> env;
+    std::string want_url;
+    std::string want_token;
+  };
+  const std::vector<Case> cases = {
+      {"neither", {}, {{"HOME", home}}, "", ""},
+      {"env",
+       {},
+       {{"HOME", home}, {"MEMEX_SERVER", "http://h:1"}, {"MEMEX_TOKEN", "t-env"}},
+       "http://h:1",
+       "t-env"},
+      {"flags win",
+       {"", "", "http://flag:2", "t-flag"},
+       {{"HOME", home}, {"MEMEX_SERVER", "http://h:1"}, {"MEMEX_TOKEN", "t-env"}},
+       "http://flag:2",
+       "t-flag"},
+      {"empty env is unset",
+       {},
+       {{"HOME", home}, {"MEMEX_SERVER", ""}, {"MEMEX_TOKEN", ""}},
+       "",
+       ""},
+      {"token alone", {"", "", "", "t"}, {{"HOME", home}}, "", "t"},
+  };
+  for (const Case& c : cases) {
+    Result<Config> r = LoadConfig(c.overrides, MapEnv(c.env));
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r->client.server_url, c.want_url) << c.name;
+    EXPECT_EQ(r->client.token, c.want_token) << c.name;
+  }
+}
+
+TEST(ParseConfigTextTest, ClientIsNotAFileKey) {
+  Result<Config> r = ParseConfigText("[client]\nserver_url = 'http://x'\n", "t.toml", MapEnv({}));
+  EXPECT_FALSE(r.ok());
 }
 
 TEST(EnsureDataDirTest, CreatesWithOwnerOnlyMode) {

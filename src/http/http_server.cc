@@ -35,7 +35,8 @@ struct HttpServer::Impl {
              .allowed_origins = config.allowed_origins,
              .metrics = extras.metrics,
              .openapi_json = std::move(extras.openapi_json),
-             .v1 = extras.v1} {}
+             .v1 = extras.v1,
+             .memory = extras.memory} {}
 
   SessionHub hub;
   McpHttp mcp;

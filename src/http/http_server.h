@@ -21,11 +21,14 @@ namespace memex::http {
 
 // Optional parts of the route table.
 class V1Api;
+class MemoryRoutes;
 
 struct ServeExtras {
   Metrics* metrics = nullptr;  // borrowed, must outlive the server; null: no /metrics
   std::string openapi_json;    // served at GET /api/openapi.json; "": 404
   const V1Api* v1 = nullptr;   // borrowed; the memoryOSS API at /v1/*; null: not served
+  // borrowed; the native memory API at /api/memories/*; null: not served
+  const MemoryRoutes* memory = nullptr;
 };
 
 class HttpServer {

@@ -4,13 +4,15 @@
 #include <optional>
 #include <utility>
 
+#include "base/log.h"
 #include "mcp/jsonrpc.h"
+#include "mcp/pending_requests.h"
 
 namespace memex::http {
 namespace {
 
 mcp::CallContext HttpContext() {
-  return mcp::CallContext{.principal = "local", .interface = "mcp"};
+  return mcp::CallContext{.interface = "mcp"};
 }
 
 // A transport-level refusal: an HTTP error status with a JSON-RPC error body (id null), as the
@@ -32,6 +34,16 @@ Reply MessageReply(const std::optional<mcp::Json>& response) {
   if (!response) return Reply{.status = 202, .content_type = "text/plain", .body = ""};
   bool unreadable = response->contains("error") && response->value("id", mcp::Json()).is_null();
   return Reply{.status = unreadable ? 400 : 200, .body = mcp::Serialize(*response)};
+}
+
+// A client's response to a server-to-client request: no method, a result or an error.
+bool IsResponse(const mcp::Json& doc) {
+  return doc.is_object() && !doc.contains("method") &&
+         (doc.contains("result") || doc.contains("error"));
+}
+
+bool AcceptsEventStream(const Request& request) {
+  return request.header("Accept").find("text/event-stream") != std::string::npos;
 }
 
 bool IsInitialize(const std::string& body) {
@@ -67,7 +79,7 @@ std::variant<std::shared_ptr<HubSession>, Reply> McpHttp::SessionFor(const Reque
   return session;
 }
 
-Reply McpHttp::Post(const Request& request) const {
+PostReply McpHttp::Post(const Request& request) const {
   // The version header is checked on session traffic only: an initialize negotiates in its body,
   // and Claude Code sends a newer version's header with its pre-initialize probe and initialize.
   if (request.header(kSessionHeader).empty()) {
@@ -90,7 +102,32 @@ Reply McpHttp::Post(const Request& request) const {
   }
   auto found = SessionFor(request);
   if (auto* error = std::get_if<Reply>(&found)) return std::move(*error);
-  return MessageReply(std::get<std::shared_ptr<HubSession>>(found)->Handle(server_, request.body));
+  std::shared_ptr<HubSession> session = std::get<std::shared_ptr<HubSession>>(found);
+  // Parsed once here: the document decides the reply's shape and is then handled as is.
+  mcp::Json doc = mcp::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return MessageReply(session->Handle(server_, request.body));  // -32700
+  if (IsResponse(doc)) return MessageReply(Deliver(*session, doc));
+  if (!server_.MayEmit(doc) || !AcceptsEventStream(request)) {
+    return MessageReply(session->Handle(server_, doc, nullptr));  // the fast path
+  }
+  return SseReply{
+      .run = [&server = server_, session, doc = std::move(doc)](const SseReply::Write& write) {
+        auto send = [&write](const mcp::Json& message) {
+          return write(SseEvent("message", mcp::Serialize(message)));
+        };
+        mcp::PendingLink link(session->pending(), send);
+        std::optional<mcp::Json> response = session->Handle(server, doc, &link);
+        if (response) send(*response);
+      }};
+}
+
+std::optional<mcp::Json> McpHttp::Deliver(HubSession& session, const mcp::Json& doc) {
+  mcp::ParseResult parsed = mcp::ParseMessage(doc);
+  if (auto* error = std::get_if<mcp::RpcError>(&parsed)) return mcp::MakeError(*error);
+  if (!session.pending().Resolve(std::get<mcp::Message>(parsed))) {
+    LogDebug("mcp http: ignoring a client response that answers no waiting request");
+  }
+  return std::nullopt;
 }
 
 Reply McpHttp::Initialize(const Request& request) const {
@@ -145,7 +182,20 @@ Reply McpHttp::PostLegacy(const Request& request) const {
   if (session == nullptr || !session->legacy_sse()) {
     return ErrorReply(404, "resource_not_found", "session not found (ended or unknown)");
   }
-  std::optional<mcp::Json> response = session->Handle(server_, request.body);
+  mcp::Json doc = mcp::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  std::optional<mcp::Json> response;
+  if (doc.is_discarded()) {
+    response = session->Handle(server_, request.body);  // -32700
+  } else if (IsResponse(doc)) {
+    response = Deliver(*session, doc);
+  } else {
+    // Everything for the client travels on the session's one stream, so every call gets a link.
+    mcp::PendingLink link(session->pending(), [&session](const mcp::Json& message) {
+      session->Push(SseEvent("message", mcp::Serialize(message)));
+      return !session->closed();
+    });
+    response = session->Handle(server_, doc, &link);
+  }
   if (response) session->Push(SseEvent("message", mcp::Serialize(*response)));
   return Reply{.status = 202, .content_type = "text/plain", .body = "Accepted"};
 }

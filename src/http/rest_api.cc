@@ -35,7 +35,7 @@ Reply RestApi::CallTool(const std::string& tool, const Request& request) const {
     }
   }
   mcp::ToolOutcome outcome =
-      tools_.Call(tool, args, mcp::CallContext{.principal = "local", .interface = "rest"});
+      tools_.Call(tool, args, mcp::CallContext{.interface = "rest"});
   if (const auto* error = std::get_if<mcp::ToolError>(&outcome)) {
     return ErrorReply(error->status, error->code, error->message);
   }

@@ -71,8 +71,31 @@ void Health(const RouteDeps& d, const httplib::Request&, httplib::Response& res)
 void RestTool(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
   Write(d.rest.CallTool(req.matches[1].str(), ToRequest(req)), res);
 }
+// A POST answered as an SSE stream: the call runs inside the content provider, on this
+// connection's worker thread, after the headers are out, so each event reaches the client while
+// the tool is still running (and the client can answer the server's requests meanwhile).
+void StreamCall(SseReply call, httplib::Response& res) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  auto shared = std::make_shared<SseReply>(std::move(call));
+  res.set_chunked_content_provider(
+      "text/event-stream", [shared](size_t /*offset*/, httplib::DataSink& sink) {
+        try {
+          shared->run(
+              [&sink](std::string_view event) { return sink.write(event.data(), event.size()); });
+        } catch (const std::exception& e) {  // the provider runs outside Wrap's catch-all
+          LogError(std::string("http: POST /mcp stream: ") + e.what());
+        }
+        sink.done();
+        return true;
+      });
+}
+
 void McpPost(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
-  Write(d.mcp.Post(ToRequest(req)), res);
+  PostReply reply = d.mcp.Post(ToRequest(req));
+  if (auto* plain = std::get_if<Reply>(&reply)) return Write(*plain, res);
+  StreamCall(std::move(std::get<SseReply>(reply)), res);
 }
 void McpDelete(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
   Write(d.mcp.Delete(ToRequest(req)), res);
@@ -161,6 +184,7 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
     if (r.method == "DELETE") server.Delete(r.pattern, Wrap(deps, r));
   }
   if (deps.v1 != nullptr) InstallV1Routes(server, *deps.v1);
+  if (deps.memory != nullptr) InstallMemoryRoutes(server, *deps.memory);
   // DNS-rebinding protection before any route runs (request_guard.h).
   server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
     if (!HostAllowed(req.get_header_value("Host"), deps.allowed_hosts)) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/mcp_http.h"
+#include "http/memory_routes.h"
 #include "http/metrics.h"
 #include "http/rest_api.h"
 #include "http/session_hub.h"
@@ -31,6 +32,8 @@ struct RouteDeps {
   Metrics* metrics = nullptr;  // null: /metrics answers 404 and requests are not counted
   std::string openapi_json;    // "": /api/openapi.json answers 404
   const V1Api* v1 = nullptr;   // null: the /v1/* memoryOSS routes are not installed
+  // null: the native /api/memories/* routes (the thin client's) are not installed
+  const MemoryRoutes* memory = nullptr;
 };
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps);

@@ -14,6 +14,12 @@ std::optional<mcp::Json> HubSession::Handle(const mcp::Server& server, std::stri
   return server.HandleText(text, session_);
 }
 
+std::optional<mcp::Json> HubSession::Handle(const mcp::Server& server, const mcp::Json& message,
+                                            mcp::ClientLink* link) {
+  std::lock_guard lock(handle_mu_);
+  return server.Handle(message, session_, link);
+}
+
 std::string HubSession::protocol_version() {
   std::lock_guard lock(handle_mu_);
   return session_.protocol_version();
@@ -60,6 +66,7 @@ void HubSession::Close() {
     closed_ = true;
   }
   cv_.notify_all();
+  pending_.Close("the MCP session ended");
 }
 
 bool HubSession::closed() {

@@ -1,10 +1,13 @@
 // The MCP sessions of the HTTP transports: one HubSession per streamable-HTTP Mcp-Session-Id
 // (spec 2025-06-18 "Transports" -> "Session Management") and per legacy SSE stream (spec
-// 2024-11-05 "HTTP with SSE"). A HubSession owns its mcp::Session and an outbox of SSE events
-// that a stream drains; the hub maps ids to sessions.
+// 2024-11-05 "HTTP with SSE"). A HubSession owns its mcp::Session, an outbox of SSE events
+// that a stream drains, and the server-to-client requests waiting for the client's answer
+// (mcp::PendingRequests); the hub maps ids to sessions.
 //
 // Thread-safety: SessionHub and HubSession are thread-safe. Handle serialises the messages of one
-// session (mcp::Session is not thread-safe); different sessions run concurrently.
+// session (mcp::Session is not thread-safe); different sessions run concurrently. Client
+// responses go to pending() without that lock, so they reach a tool call that is waiting for
+// them inside Handle.
 #pragma once
 
 #include <chrono>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "mcp/pending_requests.h"
 #include "mcp/server.h"
 
 namespace memex::http {
@@ -35,6 +39,13 @@ class HubSession {
 
   // Handles one message's raw text with this session's state; the response, if any.
   std::optional<mcp::Json> Handle(const mcp::Server& server, std::string_view text);
+  // Same, for an already-parsed message; `link` (may be null) carries what a tool sends to the
+  // client before the response (mcp::Server::Handle).
+  std::optional<mcp::Json> Handle(const mcp::Server& server, const mcp::Json& message,
+                                  mcp::ClientLink* link);
+  // The session's server-to-client requests waiting for an answer: a client response POSTed to
+  // the session is resolved here. Closed (waiters fail) when the session closes.
+  mcp::PendingRequests& pending() { return pending_; }
   // The negotiated protocol version ("" before initialize).
   std::string protocol_version();
 
@@ -51,7 +62,8 @@ class HubSession {
   bool AttachStream();
   void DetachStream();
 
-  // Ends the stream (if any) and refuses further events. Idempotent.
+  // Ends the stream (if any), refuses further events and fails the requests waiting for the
+  // client. Idempotent.
   void Close();
   bool closed();
 
@@ -67,6 +79,7 @@ class HubSession {
 
   std::mutex handle_mu_;  // serialises Handle
   mcp::Session session_;  // guarded by handle_mu_
+  mcp::PendingRequests pending_;
 
   std::mutex mu_;
   std::condition_variable cv_;

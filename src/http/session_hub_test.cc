@@ -93,5 +93,19 @@ TEST(HubSessionTest, OutboxWaitsAndCloses) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(HubSessionTest, CloseFailsRequestsWaitingForTheClient) {
+  HubSession s("id", false, {});
+  Result<mcp::Json> id = s.pending().Open();
+  ASSERT_TRUE(id.ok());
+  std::jthread closer([&s] {
+    std::this_thread::sleep_for(20ms);
+    s.Close();
+  });
+  Result<mcp::Json> answer = s.pending().Wait(*id, 10s);
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(answer.status().message(), "the MCP session ended");
+}
+
 }  // namespace
 }  // namespace memex::http

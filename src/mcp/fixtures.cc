@@ -1,6 +1,14 @@
 #include "mcp/fixtures.h"
 
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <initializer_list>
+#include <string_view>
+#include <thread>
 #include <utility>
+
+#include "mcp/emitter.h"
 
 namespace memex::mcp {
 namespace {
@@ -36,6 +44,82 @@ RpcError NotFound(std::string message) {
 
 Json UserMessage(Json content) { return Json{{"role", "user"}, {"content", std::move(content)}}; }
 
+Json ErrorResult(const std::string& text) {
+  return Json{{"content", Json::array({Text(text)})}, {"isError", true}};
+}
+
+// The scenarios' "Implementation Note": the pauses let a client see the notifications arrive
+// one by one while the call is still running.
+void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+
+Json StringArg(const char* name, const char* description) {
+  return Json{{"type", "object"},
+              {"properties", {{name, {{"type", "string"}, {"description", description}}}}},
+              {"required", Json::array({name})}};
+}
+
+Json Choices(std::initializer_list<std::pair<const char*, const char*>> items) {
+  Json out = Json::array();
+  for (const auto& [value, title] : items) out.push_back({{"const", value}, {"title", title}});
+  return out;
+}
+
+// elicitation/create with `message` and `schema`; the result rendered as the scenarios expect.
+Json Elicit(Emitter& emitter, const std::string& message, Json schema, const std::string& label) {
+  Result<Json> answer = emitter.Request(
+      "elicitation/create", {{"message", message}, {"requestedSchema", std::move(schema)}});
+  if (!answer.ok()) return ErrorResult("elicitation failed: " + answer.status().message());
+  std::string action = answer->value("action", std::string("unknown"));
+  Json content = answer->value("content", Json::object());
+  return Content(Json::array({Text(label + "action=" + action + ", content=" + content.dump())}));
+}
+
+Json ElicitationDefaultsSchema() {
+  return Json{
+      {"type", "object"},
+      {"properties",
+       {{"name", {{"type", "string"}, {"description", "Name"}, {"default", "John Doe"}}},
+        {"age", {{"type", "integer"}, {"description", "Age"}, {"default", 30}}},
+        {"score", {{"type", "number"}, {"description", "Score"}, {"default", 95.5}}},
+        {"status",
+         {{"type", "string"},
+          {"description", "Status"},
+          {"enum", {"active", "inactive", "pending"}},
+          {"default", "active"}}},
+        {"verified", {{"type", "boolean"}, {"description", "Verified"}, {"default", true}}}}}};
+}
+
+Json ElicitationEnumsSchema() {
+  Json options = Json::array({"option1", "option2", "option3"});
+  return Json{
+      {"type", "object"},
+      {"properties",
+       {{"untitledSingle", {{"type", "string"}, {"enum", options}}},
+        {"titledSingle",
+         {{"type", "string"},
+          {"oneOf", Choices({{"value1", "First Option"},
+                             {"value2", "Second Option"},
+                             {"value3", "Third Option"}})}}},
+        {"legacyEnum",
+         {{"type", "string"},
+          {"enum", {"opt1", "opt2", "opt3"}},
+          {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
+        {"untitledMulti", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", options}}}}},
+        {"titledMulti",
+         {{"type", "array"},
+          {"items",
+           {{"anyOf", Choices({{"value1", "First Choice"},
+                               {"value2", "Second Choice"},
+                               {"value3", "Third Choice"}})}}}}}}}};
+}
+
+constexpr std::array<std::string_view, 6> kEmittingTools = {"test_tool_with_logging",
+                                                            "test_tool_with_progress",
+                                                            "test_sampling",
+                                                            "test_elicitation",
+                                                            "test_elicitation_sep1034_defaults",
+                                                            "test_elicitation_sep1330_enums"};
+
 }  // namespace
 
 Json ConformanceFixtures::ListTools() const {
@@ -57,11 +141,72 @@ Json ConformanceFixtures::ListTools() const {
       Tool("test_error_handling", "Always fails with isError: true."),
       Tool("json_schema_2020_12_tool", "Has a JSON Schema 2020-12 input schema.",
            std::move(schema_2020)),
+      Tool("test_tool_with_logging", "Sends three info log notifications while it runs."),
+      Tool("test_tool_with_progress", "Reports progress 0, 50 and 100 of 100 while it runs."),
+      Tool("test_sampling", "Asks the client's LLM to answer a prompt (sampling).",
+           StringArg("prompt", "The prompt to send to the LLM")),
+      Tool("test_elicitation", "Asks the user for a username and an email (elicitation).",
+           StringArg("message", "The message to show the user")),
+      Tool("test_elicitation_sep1034_defaults",
+           "Elicits a form whose fields all have default values (SEP-1034)."),
+      Tool("test_elicitation_sep1330_enums", "Elicits a form with every enum variant (SEP-1330)."),
   });
 }
 
-std::optional<Json> ConformanceFixtures::CallTool(const std::string& name,
-                                                  const Json& arguments) const {
+bool ConformanceFixtures::Emits(const std::string& name) const {
+  return std::find(kEmittingTools.begin(), kEmittingTools.end(), name) != kEmittingTools.end();
+}
+
+std::optional<Json> ConformanceFixtures::CallTool(const std::string& name, const Json& arguments,
+                                                  Emitter& emitter) const {
+  auto str = [&](const char* key) {
+    auto it = arguments.find(key);
+    return it != arguments.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (name == "test_tool_with_logging") {
+    const char* steps[] = {"Tool execution started", "Tool processing data",
+                           "Tool execution completed"};
+    for (int i = 0; i < 3; ++i) {
+      if (i > 0) Pause();
+      Status logged = emitter.Log("info", steps[i], "test_tool_with_logging");
+      if (!logged.ok()) return ErrorResult("logging failed: " + logged.message());
+    }
+    return Content(Json::array({Text("Tool with logging executed successfully")}));
+  }
+  if (name == "test_tool_with_progress") {
+    for (int i = 0; i < 3; ++i) {
+      if (i > 0) Pause();
+      Status sent = emitter.Progress(50.0 * i, 100.0, "step " + std::to_string(i + 1) + " of 3");
+      if (!sent.ok()) return ErrorResult("progress failed: " + sent.message());
+    }
+    return Content(Json::array({Text("Tool with progress executed successfully")}));
+  }
+  if (name == "test_sampling") {
+    Json params = {
+        {"messages", Json::array({{{"role", "user"}, {"content", Text(str("prompt"))}}})},
+        {"maxTokens", 100}};
+    Result<Json> answer = emitter.Request("sampling/createMessage", std::move(params));
+    if (!answer.ok()) return ErrorResult("sampling failed: " + answer.status().message());
+    Json content = answer->value("content", Json::object());
+    std::string text = content.is_object() ? content.value("text", content.dump()) : content.dump();
+    return Content(Json::array({Text("LLM response: " + text)}));
+  }
+  if (name == "test_elicitation") {
+    Json schema = {{"type", "object"},
+                   {"properties",
+                    {{"username", {{"type", "string"}, {"description", "User's response"}}},
+                     {"email", {{"type", "string"}, {"description", "User's email address"}}}}},
+                   {"required", Json::array({"username", "email"})}};
+    return Elicit(emitter, str("message"), std::move(schema), "User response: ");
+  }
+  if (name == "test_elicitation_sep1034_defaults") {
+    return Elicit(emitter, "Please review and update the form fields with defaults",
+                  ElicitationDefaultsSchema(), "Elicitation completed: ");
+  }
+  if (name == "test_elicitation_sep1330_enums") {
+    return Elicit(emitter, "Please select options from the enum fields", ElicitationEnumsSchema(),
+                  "Elicitation completed: ");
+  }
   if (name == "test_simple_text") {
     return Content(Json::array({Text("This is a simple text response for testing.")}));
   }

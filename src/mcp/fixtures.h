@@ -4,8 +4,12 @@
 // suite's server scenarios name them. Registered only by `memex serve --conformance-fixtures`;
 // the default server never exposes them.
 //
-// Not implemented (they need server-to-client messages inside a POST's response stream):
-// test_tool_with_logging, test_tool_with_progress, test_sampling, test_elicitation*.
+// The tools that talk to the client while they run go through the call's Emitter (emitter.h),
+// so they exercise the server's real notification and request paths: test_tool_with_logging
+// (three info logs, ~50 ms apart), test_tool_with_progress (0, 50, 100 of 100, ~50 ms apart),
+// test_sampling (sampling/createMessage), test_elicitation, test_elicitation_sep1034_defaults and
+// test_elicitation_sep1330_enums (elicitation/create). A failed client request becomes a result
+// with isError: true.
 //
 // Thread-safety: stateless; safe for concurrent calls.
 #pragma once
@@ -20,7 +24,9 @@ namespace memex::mcp {
 class ConformanceFixtures : public Catalog {
  public:
   Json ListTools() const override;
-  std::optional<Json> CallTool(const std::string& name, const Json& arguments) const override;
+  std::optional<Json> CallTool(const std::string& name, const Json& arguments,
+                               Emitter& emitter) const override;
+  bool Emits(const std::string& name) const override;
   Json ListResources() const override;
   Json ListResourceTemplates() const override;
   Reply ReadResource(const std::string& uri) const override;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 namespace memex::mcp {
 namespace {
@@ -107,6 +109,111 @@ TEST_F(FixturesTest, GetsPromptsAndCompletes) {
                    {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
                     {"argument", {{"name", "arg1"}, {"value", "t"}}}})["result"];
   EXPECT_TRUE(done["completion"]["values"].is_array());
+}
+
+// The fixture tools that talk to the client, driven directly through an Emitter over a link that
+// records what they send and answers requests like the suite's client.
+class ScriptedLink : public ClientLink {
+ public:
+  Status Notify(const Json& notification) override {
+    sent.push_back(notification);
+    return Status::Ok();
+  }
+  Result<Json> Request(std::string_view method, Json params, std::chrono::milliseconds) override {
+    sent.push_back({{"method", std::string(method)}, {"params", params}});
+    if (method == "sampling/createMessage") {
+      return Json{{"role", "assistant"},
+                  {"content", {{"type", "text"}, {"text", "hello from the client"}}},
+                  {"model", "test-model"}};
+    }
+    return Json{{"action", "accept"}, {"content", {{"username", "u"}}}};
+  }
+  std::vector<Json> sent;
+};
+
+const Json kBothCapabilities = {{"sampling", Json::object()}, {"elicitation", Json::object()}};
+
+std::string FirstText(const Json& result) { return result["content"][0]["text"]; }
+
+TEST(FixtureEmitTest, LoggingToolSendsThreeInfoLogs) {
+  ConformanceFixtures fixtures;
+  ScriptedLink link;
+  Json no_token;
+  Emitter emitter(&link, "debug", no_token, kBothCapabilities);
+  EXPECT_TRUE(fixtures.Emits("test_tool_with_logging"));
+  Json r = *fixtures.CallTool("test_tool_with_logging", Json::object(), emitter);
+  EXPECT_FALSE(r.contains("isError"));
+  ASSERT_EQ(link.sent.size(), 3u);
+  EXPECT_EQ(link.sent[0]["method"], "notifications/message");
+  EXPECT_EQ(link.sent[0]["params"]["level"], "info");
+  EXPECT_EQ(link.sent[0]["params"]["data"], "Tool execution started");
+  EXPECT_EQ(link.sent[2]["params"]["data"], "Tool execution completed");
+}
+
+TEST(FixtureEmitTest, ProgressToolReportsIncreasingProgress) {
+  ConformanceFixtures fixtures;
+  ScriptedLink link;
+  Json token = "progress-test-1";
+  Emitter emitter(&link, "info", token, kBothCapabilities);
+  Json r = *fixtures.CallTool("test_tool_with_progress", Json::object(), emitter);
+  EXPECT_FALSE(r.contains("isError"));
+  ASSERT_EQ(link.sent.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(link.sent[i]["method"], "notifications/progress");
+    EXPECT_EQ(link.sent[i]["params"]["progressToken"], "progress-test-1");
+    EXPECT_EQ(link.sent[i]["params"]["progress"], 50.0 * static_cast<double>(i));
+    EXPECT_EQ(link.sent[i]["params"]["total"], 100.0);
+  }
+}
+
+TEST(FixtureEmitTest, SamplingAndElicitationAskTheClient) {
+  ConformanceFixtures fixtures;
+  ScriptedLink link;
+  Json no_token;
+  Emitter emitter(&link, "info", no_token, kBothCapabilities);
+  Json sampled = *fixtures.CallTool("test_sampling", {{"prompt", "Test prompt"}}, emitter);
+  EXPECT_EQ(FirstText(sampled), "LLM response: hello from the client");
+  EXPECT_EQ(link.sent[0]["params"]["messages"][0]["content"]["text"], "Test prompt");
+  EXPECT_EQ(link.sent[0]["params"]["maxTokens"], 100);
+
+  Json elicited = *fixtures.CallTool("test_elicitation", {{"message", "Who?"}}, emitter);
+  EXPECT_EQ(FirstText(elicited), R"(User response: action=accept, content={"username":"u"})");
+  EXPECT_EQ(link.sent[1]["method"], "elicitation/create");
+  EXPECT_EQ(link.sent[1]["params"]["message"], "Who?");
+  EXPECT_EQ(link.sent[1]["params"]["requestedSchema"]["required"], Json({"username", "email"}));
+
+  fixtures.CallTool("test_elicitation_sep1034_defaults", Json::object(), emitter);
+  Json defaults = link.sent[2]["params"]["requestedSchema"]["properties"];
+  EXPECT_EQ(defaults["name"]["default"], "John Doe");
+  EXPECT_EQ(defaults["age"]["type"], "integer");
+  EXPECT_EQ(defaults["age"]["default"], 30);
+  EXPECT_EQ(defaults["score"]["default"], 95.5);
+  EXPECT_EQ(defaults["status"]["default"], "active");
+  EXPECT_EQ(defaults["verified"]["default"], true);
+
+  fixtures.CallTool("test_elicitation_sep1330_enums", Json::object(), emitter);
+  Json enums = link.sent[3]["params"]["requestedSchema"]["properties"];
+  EXPECT_TRUE(enums["untitledSingle"]["enum"].is_array());
+  EXPECT_FALSE(enums["untitledSingle"].contains("oneOf"));
+  EXPECT_EQ(enums["titledSingle"]["oneOf"][0],
+            Json({{"const", "value1"}, {"title", "First Option"}}));
+  EXPECT_EQ(enums["legacyEnum"]["enumNames"].size(), enums["legacyEnum"]["enum"].size());
+  EXPECT_EQ(enums["untitledMulti"]["items"]["type"], "string");
+  EXPECT_EQ(enums["titledMulti"]["items"]["anyOf"][2]["title"], "Third Choice");
+}
+
+TEST(FixtureEmitTest, WithoutTheCapabilityTheToolFails) {
+  ConformanceFixtures fixtures;
+  ScriptedLink link;
+  Json no_token;
+  Emitter emitter(&link, "info", no_token, Json::object());
+  Json r = *fixtures.CallTool("test_sampling", {{"prompt", "p"}}, emitter);
+  EXPECT_EQ(r["isError"], true);
+  EXPECT_NE(FirstText(r).find("sampling capability"), std::string::npos);
+  Json e = *fixtures.CallTool("test_elicitation", {{"message", "m"}}, emitter);
+  EXPECT_EQ(e["isError"], true);
+  EXPECT_TRUE(link.sent.empty());
+  EXPECT_FALSE(fixtures.Emits("test_simple_text"));
 }
 
 TEST(FixturesAbsentTest, TheDefaultServerServesNoneOfThem) {

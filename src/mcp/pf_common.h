@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "core/scope.h"
 #include "mcp/tool.h"
+#include "service/memory_api.h"
 #include "service/memory_service.h"
 #include "sources/source.h"
 
@@ -96,14 +97,15 @@ Result<SearchFilter> ResolveScopes(const std::optional<std::string>& scope,
                                    const std::optional<std::vector<std::string>>& scopes,
                                    const Scope& default_scope, const Config& config);
 
-// Handlers (pf_tools.cc, pf_store_tools.cc).
-ToolOutcome Maps(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Load(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Fault(const Deps& d, const Json& args, const CallContext& ctx);
-ToolOutcome Ps(const Deps& d, const Json& args, const CallContext& ctx);
+// Handlers (pf_tools.cc, pf_store_tools.cc). `svc` is the service as the calling principal may
+// use it (service/authorized_service.h), built per call from ctx.principal.
+ToolOutcome Maps(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Load(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Peek(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Fault(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
+ToolOutcome Ps(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx);
 
 // Metadata of one memory version as pf_scan / pf_peek / pf_load show it.
 Json MemoryMetadata(const Memory& m);

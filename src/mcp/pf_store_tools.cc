@@ -63,7 +63,7 @@ Json Explain(const ChannelScores& c) {
 using MemoryOrError = std::variant<Memory, ToolError>;
 
 // Resolves an id or a memex:// URI to the memory version it names (any version; not forgotten).
-MemoryOrError ResolveMemory(const Deps& d, std::string_view ref, std::string_view what) {
+MemoryOrError ResolveMemory(MemoryApi& svc, std::string_view ref, std::string_view what) {
   std::string_view t = Trim(ref);
   std::string id(t);
   std::optional<Scope> scope;
@@ -76,7 +76,7 @@ MemoryOrError ResolveMemory(const Deps& d, std::string_view ref, std::string_vie
     return InvalidRequest(std::string(what) + ": '" + TruncateUtf8(t, 64) +
                           "' is neither a memory id nor a memex:// URI");
   }
-  auto m = d.service.Get(AsciiLower(id));
+  auto m = svc.Get(AsciiLower(id));
   if (!m.ok()) return FromStatus(m.status());
   // A URI whose scope is not the memory's own names nothing: never resolve across scopes.
   if (scope && *scope != m->scope) {
@@ -93,11 +93,11 @@ std::optional<ToolError> CheckSize(const Deps& d, const std::string& content) {
                        std::to_string(limit) + " (limits.max_content_bytes)"};
 }
 
-ToolOutcome ForgetMemory(const Deps& d, std::string_view ref) {
-  MemoryOrError m = ResolveMemory(d, ref, "forget");
+ToolOutcome ForgetMemory(MemoryApi& svc, std::string_view ref) {
+  MemoryOrError m = ResolveMemory(svc, ref, "forget");
   if (auto* err = std::get_if<ToolError>(&m)) return *err;
   const Memory& mem = std::get<Memory>(m);
-  auto res = d.service.Forget(mem.id, /*hard=*/false);
+  auto res = svc.Forget(mem.id, /*hard=*/false);
   if (!res.ok()) return FromStatus(res.status());
   return Json{{"status", "forgotten"},
               {"mode", "memory"},
@@ -108,7 +108,7 @@ ToolOutcome ForgetMemory(const Deps& d, std::string_view ref) {
 
 }  // namespace
 
-ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
   ArgReader r(args);
   std::optional<std::string> query = r.String("query");
   std::optional<int64_t> limit = r.Int("limit");
@@ -178,7 +178,7 @@ ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   }
   std::vector<RankedHit> store_hits;
   if (use_store) {
-    auto resp = d.service.Recall(req);
+    auto resp = svc.Recall(req);
     if (!resp.ok()) return FromStatus(resp.status());
     store_hits = std::move(resp->hits);
   }
@@ -234,7 +234,7 @@ ToolOutcome Scan(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   return Json{{"results", std::move(results)}};
 }
 
-ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Peek(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
   ArgReader r(args);
   std::optional<std::string> uri = r.String("uri");
   int64_t from_line = r.Int("from_line").value_or(0);
@@ -262,7 +262,7 @@ ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   }
   auto parsed = ParseMemoryUri(Trim(*uri));
   if (!parsed.ok()) return FromStatus(parsed.status(), "backend_not_found");
-  auto m = d.service.Get(parsed->id);
+  auto m = svc.Get(parsed->id);
   if (!m.ok()) return FromStatus(m.status());
   if (m->scope != parsed->scope) {
     return ToolError{"resource_not_found", 404,
@@ -278,7 +278,7 @@ ToolOutcome Peek(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
                 {"metadata", std::move(meta)}}}};
 }
 
-ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
+ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx) {
   ArgReader r(args);
   std::optional<std::string> content = r.String("content");
   std::optional<std::string> mode = r.String("mode");
@@ -314,8 +314,14 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
     if (scheme.empty())
       return InvalidRequest("missing scheme in URI '" + TruncateUtf8(*uri, 200) + "'");
     if (const Source* src = SourceByScheme(d, scheme)) {
+      // Sources are not memex scopes: appending needs the write role, reading any role.
+      if (ctx.principal.role < Role::kWrite) {
+        return ToolError{"access_violation", 403,
+                         ctx.principal.Describe() + " may not write to source '" + src->name() +
+                             "' (write role required)"};
+      }
       bool raw = format && *format == "raw";
-      auto w = src->Append(*uri, *content, ctx.principal, raw);
+      auto w = src->Append(*uri, *content, ctx.principal.name, raw);
       if (!w.ok()) return FromStatus(w.status());
       return Json{{"status", "written"},
                   {"mode", "direct"},
@@ -334,7 +340,7 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
   }
   if (forget) {
     if (replaces) return InvalidRequest("give either 'forget' or 'replaces', not both");
-    return ForgetMemory(d, *forget);
+    return ForgetMemory(svc, *forget);
   }
   if (!has_content) return InvalidRequest("content is required");
   if (auto err = CheckSize(d, *content)) return *err;
@@ -349,7 +355,7 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
   RememberResult written;
   std::string replaced_id;
   if (replaces) {
-    MemoryOrError old = ResolveMemory(d, *replaces, "replaces");
+    MemoryOrError old = ResolveMemory(svc, *replaces, "replaces");
     if (auto* err = std::get_if<ToolError>(&old)) return *err;
     const Memory& prev = std::get<Memory>(old);
     UpdateRequest req;
@@ -357,7 +363,7 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
     req.patch.content = *content;
     if (tags) req.patch.tags = *tags;
     req.patch.kind = kind;
-    auto res = d.service.Update(req);
+    auto res = svc.Update(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
     target = prev.scope;
@@ -371,7 +377,7 @@ ToolOutcome Poke(const Deps& d, const Json& args, const CallContext& ctx) {
     req.memory.kind = kind.value_or(Kind::kFact);
     req.memory.content = *content;
     if (tags) req.memory.tags = *tags;
-    auto res = d.service.Remember(req);
+    auto res = svc.Remember(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
     target = req.memory.scope;

@@ -7,6 +7,7 @@
 #include "base/text.h"
 #include "mcp/pf_common.h"
 #include "mcp/pf_uri.h"
+#include "service/authorized_service.h"
 #include "sources/filesystem_source.h"
 
 namespace memex::mcp {
@@ -148,12 +149,12 @@ std::vector<ToolDef> Definitions() {
 
 namespace pf {
 
-ToolOutcome Maps(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Maps(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
   ArgReader r(args);
   if (!r.ok()) return r.error();
   SearchFilter all;
   all.all_scopes = true;
-  auto stats = d.service.Stats(all);
+  auto stats = svc.Stats(all);
   if (!stats.ok()) return FromStatus(stats.status());
   Json scopes = Json::array();
   for (const ScopeCount& sc : stats->scopes) {
@@ -207,7 +208,7 @@ std::string RenderMarkdown(const std::vector<LoadedSource>& sources, bool with_m
 
 }  // namespace
 
-ToolOutcome Load(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Load(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
   ArgReader r(args);
   std::optional<std::string> name = r.String("name");
   std::optional<std::string> format = r.String("format");
@@ -234,7 +235,7 @@ ToolOutcome Load(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   ListRequest req;
   req.query.filter = std::move(filter).value();
   req.query.limit = kRecentCount;
-  auto listed = d.service.List(req);
+  auto listed = svc.List(req);
   if (!listed.ok()) return FromStatus(listed.status());
 
   std::vector<LoadedSource> sources;
@@ -271,7 +272,8 @@ ToolOutcome Load(const Deps& d, const Json& args, const CallContext& /*ctx*/) {
   return out;
 }
 
-ToolOutcome Fault(const Deps& /*d*/, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Fault(const Deps& /*d*/, MemoryApi& /*svc*/, const Json& args,
+                  const CallContext& /*ctx*/) {
   ArgReader r(args);
   std::optional<std::string> query = r.String("query");
   std::optional<std::string> agent = r.String("agent");
@@ -285,7 +287,8 @@ ToolOutcome Fault(const Deps& /*d*/, const Json& args, const CallContext& /*ctx*
                    "no " + what + " is configured on this server; use pf_scan and pf_peek"};
 }
 
-ToolOutcome Ps(const Deps& /*d*/, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Ps(const Deps& /*d*/, MemoryApi& /*svc*/, const Json& args,
+               const CallContext& /*ctx*/) {
   ArgReader r(args);
   std::optional<std::string> task_id = r.String("task_id");
   if (!r.ok()) return r.error();
@@ -312,7 +315,7 @@ void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
     built.sources.push_back(std::move(src).value());
   }
   auto deps = std::make_shared<const Deps>(std::move(built));
-  using Handler = ToolOutcome (*)(const Deps&, const Json&, const CallContext&);
+  using Handler = ToolOutcome (*)(const Deps&, MemoryApi&, const Json&, const CallContext&);
   const std::pair<std::string_view, Handler> handlers[] = {
       {"pf_maps", pf::Maps},   {"pf_load", pf::Load}, {"pf_scan", pf::Scan}, {"pf_peek", pf::Peek},
       {"pf_fault", pf::Fault}, {"pf_ps", pf::Ps},     {"pf_poke", pf::Poke},
@@ -321,7 +324,8 @@ void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
     for (const auto& [name, fn] : handlers) {
       if (def.name != name) continue;
       registry.Add(std::move(def), [deps, fn](const Json& args, const CallContext& ctx) {
-        return fn(*deps, args, ctx);
+        AuthorizedService svc(deps->service, ctx.principal);
+        return fn(*deps, svc, args, ctx);
       });
       break;
     }

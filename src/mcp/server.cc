@@ -14,10 +14,6 @@ RpcError ParamsError(std::string message) {
   return RpcError{kInvalidParams, std::move(message), nullptr, nullptr};
 }
 
-// RFC 5424 severities, as MCP's logging/setLevel names them ("Logging" utility).
-constexpr std::array<std::string_view, 8> kLogLevels = {"debug", "info",     "notice", "warning",
-                                                        "error", "critical", "alert",  "emergency"};
-
 // Methods that exist but need an initialized session.
 constexpr std::array<std::string_view, 11> kSessionMethods = {"tools/list",
                                                               "tools/call",
@@ -81,21 +77,37 @@ Server::Server(ServerInfo info, std::string instructions, const ToolRegistry& to
       tools_(tools),
       catalog_(catalog) {}
 
-std::optional<Json> Server::HandleText(std::string_view text, Session& session) const {
+std::optional<Json> Server::HandleText(std::string_view text, Session& session,
+                                       ClientLink* link) const {
   ParseResult parsed = ParseMessageText(text);
   if (auto* error = std::get_if<RpcError>(&parsed)) return MakeError(*error);
-  return Dispatch(std::get<Message>(parsed), session);
+  return Dispatch(std::get<Message>(parsed), session, link);
 }
 
-std::optional<Json> Server::Handle(const Json& message, Session& session) const {
+std::optional<Json> Server::Handle(const Json& message, Session& session, ClientLink* link) const {
   ParseResult parsed = ParseMessage(message);
   if (auto* error = std::get_if<RpcError>(&parsed)) return MakeError(*error);
-  return Dispatch(std::get<Message>(parsed), session);
+  return Dispatch(std::get<Message>(parsed), session, link);
 }
 
-std::optional<Json> Server::Dispatch(const Message& message, Session& session) const {
+bool Server::MayEmit(const Json& message) const {
+  if (!message.is_object()) return false;
+  auto method = message.find("method");
+  if (method == message.end() || !method->is_string() || *method != "tools/call") return false;
+  auto params = message.find("params");
+  if (params == message.end() || !params->is_object()) return false;
+  if (auto meta = params->find("_meta"); meta != params->end() && meta->is_object()) {
+    if (meta->contains("progressToken")) return true;
+  }
+  auto name = params->find("name");
+  return catalog_ != nullptr && name != params->end() && name->is_string() &&
+         catalog_->Emits(name->get_ref<const std::string&>());
+}
+
+std::optional<Json> Server::Dispatch(const Message& message, Session& session,
+                                     ClientLink* link) const {
   if (message.kind == MessageKind::kResponse) {
-    LogDebug("mcp: ignoring a response from the client (no request was sent)");
+    LogDebug("mcp: ignoring a client response that answers no waiting request");
     return std::nullopt;
   }
   const std::string& method = message.method;
@@ -130,7 +142,7 @@ std::optional<Json> Server::Dispatch(const Message& message, Session& session) c
     } else if (method == "tools/list") {
       reply = ListTools();
     } else if (method == "tools/call") {
-      reply = CallTool(message.params, session);
+      reply = CallTool(message.params, session, link);
     } else if (method == "logging/setLevel") {
       reply = SetLevel(message.params, session);
     } else if (std::optional<Reply> handled = CatalogMethod(method, message.params)) {
@@ -167,6 +179,9 @@ Server::Reply Server::Initialize(const Json& params, Session& session) const {
                             : std::string(kSupportedProtocolVersions.front());
   auto client_info = params.find("clientInfo");
   session.client_info_ = client_info != params.end() ? *client_info : Json(nullptr);
+  auto capabilities = params.find("capabilities");
+  session.client_capabilities_ =
+      capabilities != params.end() && capabilities->is_object() ? *capabilities : Json(nullptr);
   session.protocol_version_ = version;
   session.state_ = Session::State::kInitialized;
 
@@ -195,7 +210,7 @@ Server::Reply Server::ListTools() const {
   return Json{{"tools", std::move(tools)}};
 }
 
-Server::Reply Server::CallTool(const Json& params, const Session& session) const {
+Server::Reply Server::CallTool(const Json& params, const Session& session, ClientLink* link) const {
   if (!params.is_object()) return ParamsError("\"params\" must be an object");
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) {
@@ -207,14 +222,32 @@ Server::Reply Server::CallTool(const Json& params, const Session& session) const
     if (!it->is_object()) return ParamsError("\"arguments\" must be an object");
     arguments = *it;
   }
+  // Spec "Progress": the token rides in the request's _meta; a string or an integer.
+  static const Json kNoToken;
+  const Json* token = &kNoToken;
+  if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
+    auto it = meta->find("progressToken");
+    if (it != meta->end()) {
+      if (!it->is_string() && !it->is_number_integer()) {
+        return ParamsError("\"_meta.progressToken\" must be a string or an integer");
+      }
+      token = &*it;
+    }
+  }
+  Emitter emitter(link, session.log_level(), *token, session.client_capabilities());
+
   if (tools_.Find(tool) == nullptr) {
     if (catalog_ != nullptr) {
-      if (std::optional<Json> result = catalog_->CallTool(tool, arguments)) return *result;
+      if (std::optional<Json> result = catalog_->CallTool(tool, arguments, emitter)) {
+        return *result;
+      }
     }
     return ParamsError("unknown tool: " + tool);
   }
 
-  ToolOutcome outcome = tools_.Call(tool, arguments, session.call_context());
+  CallContext context = session.call_context();
+  context.emitter = &emitter;
+  ToolOutcome outcome = tools_.Call(tool, arguments, context);
   if (auto* error = std::get_if<ToolError>(&outcome)) {
     // A domain failure is a tool result the model can read and react to (spec "Tools" ->
     // "Error Handling"), not a protocol error.

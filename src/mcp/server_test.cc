@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ class ServerTest : public ::testing::Test {
                  if (!args.contains("text") || !args["text"].is_string()) {
                    return ToolError{"invalid_request", 400, "text is required"};
                  }
-                 return Json{{"echo", args["text"]}, {"principal", ctx.principal}};
+                 return Json{{"echo", args["text"]}, {"principal", ctx.principal.name}};
                });
     tools_.Add(ToolDef{.name = "list", .description = "Returns an array"},
                [](const Json&, const CallContext&) -> ToolOutcome {
@@ -229,6 +230,121 @@ TEST_F(ServerTest, SurvivesMutatedInput) {
     ASSERT_NE(r->contains("result"), r->contains("error")) << text;
     ASSERT_NO_THROW((void)Serialize(*r));
   }
+}
+
+// A registry tool that talks to the client through CallContext::emitter, over a recording link.
+class ServerEmitTest : public ::testing::Test {
+ protected:
+  class RecordingLink : public ClientLink {
+   public:
+    Status Notify(const Json& notification) override {
+      sent.push_back(notification);
+      return Status::Ok();
+    }
+    Result<Json> Request(std::string_view method, Json params, std::chrono::milliseconds) override {
+      sent.push_back({{"method", std::string(method)}, {"params", std::move(params)}});
+      return Json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "42"}}}};
+    }
+    std::vector<Json> sent;
+  };
+
+  ServerEmitTest() : server_(ServerInfo{"memex", "1", ""}, "", tools_) {
+    tools_.Add(ToolDef{.name = "chatty", .description = "Logs, reports progress and samples"},
+               [](const Json&, const CallContext& ctx) -> ToolOutcome {
+                 if (ctx.emitter == nullptr) return ToolError{"internal_error", 500, "no emitter"};
+                 (void)ctx.emitter->Log("debug", "details");
+                 (void)ctx.emitter->Log("error", "bad news");
+                 (void)ctx.emitter->Progress(1, 2);
+                 Result<Json> answer = ctx.emitter->Request("sampling/createMessage", {});
+                 if (!answer.ok())
+                   return ToolError{"invalid_request", 400, answer.status().message()};
+                 return Json{{"answer", (*answer)["content"]["text"]}};
+               });
+  }
+
+  Json Send(const std::string& method, Json params, ClientLink* link) {
+    Json msg = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
+    return server_.Handle(msg, session_, link).value_or(Json());
+  }
+
+  void Initialize(Json capabilities) {
+    ASSERT_TRUE(Send("initialize",
+                     {{"protocolVersion", "2025-11-25"}, {"capabilities", std::move(capabilities)}},
+                     nullptr)
+                    .contains("result"));
+  }
+
+  ToolRegistry tools_;
+  Server server_;
+  Session session_;
+};
+
+TEST_F(ServerEmitTest, ToolsReachTheClientThroughTheLink) {
+  Initialize({{"sampling", Json::object()}});
+  EXPECT_EQ(session_.client_capabilities(), Json({{"sampling", Json::object()}}));
+  RecordingLink link;
+  Json r = Send("tools/call", {{"name", "chatty"}, {"_meta", {{"progressToken", "p1"}}}}, &link);
+  EXPECT_EQ(r["result"]["structuredContent"], Json({{"answer", "42"}})) << r;
+  // "debug" is below the default level "info"; progress carries the request's token.
+  ASSERT_EQ(link.sent.size(), 3u);
+  EXPECT_EQ(link.sent[0]["params"], Json({{"level", "error"}, {"data", "bad news"}}));
+  EXPECT_EQ(link.sent[1]["method"], "notifications/progress");
+  EXPECT_EQ(link.sent[1]["params"]["progressToken"], "p1");
+  EXPECT_EQ(link.sent[2]["method"], "sampling/createMessage");
+}
+
+TEST_F(ServerEmitTest, SetLevelFiltersLogs) {
+  Initialize({{"sampling", Json::object()}});
+  ASSERT_TRUE(Send("logging/setLevel", {{"level", "debug"}}, nullptr).contains("result"));
+  RecordingLink debug;
+  Send("tools/call", {{"name", "chatty"}}, &debug);
+  ASSERT_EQ(debug.sent.size(), 3u);  // both logs; no token, so no progress
+  EXPECT_EQ(debug.sent[0]["params"]["level"], "debug");
+
+  ASSERT_TRUE(Send("logging/setLevel", {{"level", "critical"}}, nullptr).contains("result"));
+  RecordingLink critical;
+  Send("tools/call", {{"name", "chatty"}}, &critical);
+  ASSERT_EQ(critical.sent.size(), 1u);  // only the sampling request
+  EXPECT_EQ(critical.sent[0]["method"], "sampling/createMessage");
+}
+
+TEST_F(ServerEmitTest, RequestsNeedTheCapabilityAndALink) {
+  Initialize(Json::object());  // no sampling
+  RecordingLink link;
+  Json r = Send("tools/call", {{"name", "chatty"}}, &link);
+  EXPECT_EQ(r["result"]["isError"], true);
+  EXPECT_NE(r["result"]["content"][0]["text"].get<std::string>().find("sampling capability"),
+            std::string::npos);
+
+  session_ = Session();
+  Initialize({{"sampling", Json::object()}});
+  Json unlinked = Send("tools/call", {{"name", "chatty"}}, nullptr);
+  EXPECT_EQ(unlinked["result"]["isError"], true);
+}
+
+TEST_F(ServerEmitTest, RejectsABadProgressToken) {
+  Initialize(Json::object());
+  Json r = Send("tools/call", {{"name", "chatty"}, {"_meta", {{"progressToken", 1.5}}}}, nullptr);
+  EXPECT_EQ(r["error"]["code"], kInvalidParams);
+}
+
+TEST_F(ServerEmitTest, MayEmitOnlyForToolCallsWithAProgressToken) {
+  struct Case {
+    const char* message;
+    bool may_emit;
+  };
+  const Case cases[] = {
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"chatty"}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call",
+           "params":{"name":"chatty","_meta":{"progressToken":"t"}}})",
+       true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"progressToken":1}}})",
+       false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call"})", false},
+      {R"([1,2])", false},
+  };
+  for (const Case& c : cases)
+    EXPECT_EQ(server_.MayEmit(Json::parse(c.message)), c.may_emit) << c.message;
 }
 
 TEST(DefaultInstructionsTest, SaysWhenToUseMemoryAndThatItIsData) {

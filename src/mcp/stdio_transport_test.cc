@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "mcp/emitter.h"
+
 namespace memex::mcp {
 namespace {
 
@@ -105,6 +107,60 @@ TEST_F(StdioTransportTest, SessionPersistsAcrossRuns) {
   std::vector<Json> lines = Lines(out.str());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1]["result"]["tools"], Json::array());
+}
+
+TEST_F(StdioTransportTest, ToolsTalkToTheClientOverTheSameLines) {
+  tools_.Add(
+      ToolDef{.name = "ask", .description = "Logs, then asks the client to sample"},
+      [](const Json&, const CallContext& ctx) -> ToolOutcome {
+        (void)ctx.emitter->Log("info", "asking");
+        Result<Json> answer = ctx.emitter->Request("sampling/createMessage", {{"maxTokens", 5}});
+        if (!answer.ok()) return ToolError{"invalid_request", 400, answer.status().message()};
+        return Json{{"answer", *answer}};
+      });
+  // The client answers the server's request (id 1) after sending a ping and a stray response;
+  // the ping is served after the call, in order.
+  std::string out = Run(
+      R"({"jsonrpc":"2.0","id":"i","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{}}}})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"ask"}})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":"p","method":"ping"})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":99,"result":{}})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":1,"result":{"text":"forty-two"}})"
+      "\n");
+  std::vector<Json> lines = Lines(out);
+  ASSERT_EQ(lines.size(), 5u) << out;
+  EXPECT_EQ(lines[0]["id"], "i");
+  EXPECT_EQ(lines[1]["method"], "notifications/message");
+  EXPECT_EQ(lines[2], Json::parse(R"({"jsonrpc":"2.0","id":1,"method":"sampling/createMessage",
+                                       "params":{"maxTokens":5}})"));
+  EXPECT_EQ(lines[3]["id"], "c");
+  EXPECT_EQ(lines[3]["result"]["structuredContent"]["answer"]["text"], "forty-two");
+  EXPECT_EQ(lines[4]["id"], "p");
+}
+
+TEST_F(StdioTransportTest, EofWhileWaitingFailsTheTool) {
+  tools_.Add(ToolDef{.name = "ask", .description = "Asks the client to sample"},
+             [](const Json&, const CallContext& ctx) -> ToolOutcome {
+               Result<Json> answer = ctx.emitter->Request("sampling/createMessage", {});
+               if (!answer.ok())
+                 return ToolError{"invalid_request", 400, answer.status().message()};
+               return Json::object();
+             });
+  std::string out = Run(
+      R"({"jsonrpc":"2.0","id":"i","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{}}}})"
+      "\n"
+      R"({"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"ask"}})"
+      "\n");
+  std::vector<Json> lines = Lines(out);
+  ASSERT_EQ(lines.size(), 3u) << out;
+  EXPECT_EQ(lines[1]["method"], "sampling/createMessage");
+  EXPECT_EQ(lines[2]["result"]["isError"], true);
+  EXPECT_NE(lines[2]["result"]["content"][0]["text"].get<std::string>().find("closed stdin"),
+            std::string::npos);
 }
 
 TEST_F(StdioTransportTest, FailingOutputIsUnavailable) {

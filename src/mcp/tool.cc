@@ -60,7 +60,7 @@ ToolOutcome ToolRegistry::Call(const std::string& name, const Json& arguments,
     std::optional<audit::AuditError> audit_error;
     if (error != nullptr) audit_error = audit::AuditError{error->code, error->message};
     audit_->Record(audit::AuditEntry{.time_ms = start_ms,
-                                     .principal = ctx.principal,
+                                     .principal = ctx.principal.name,
                                      .interface = ctx.interface,
                                      .tool = name,
                                      .args = arguments,

@@ -22,10 +22,13 @@
 
 #include "audit/audit_log.h"
 #include "base/status.h"
+#include "core/principal.h"
 
 namespace memex::mcp {
 
 using Json = nlohmann::json;
+
+class Emitter;  // mcp/emitter.h
 
 // MCP tool annotations (spec 2025-06-18 "ToolAnnotations").
 struct ToolAnnotations {
@@ -60,8 +63,13 @@ using ToolOutcome = std::variant<Json, ToolError>;
 
 // Per-call context supplied by the transport.
 struct CallContext {
-  std::string principal = "local";  // who is calling (auth comes later)
-  std::string interface = "mcp";    // "mcp" | "rest" | "cli"
+  // Who is calling, as the transport authenticated it (http/authenticator.h); the tools check
+  // every read and write against it (service/authorized_service.h).
+  Principal principal = Principal::Local();
+  std::string interface = "mcp";  // "mcp" | "rest" | "cli"
+  // MCP only: sends logs, progress and server-to-client requests during this call (emitter.h).
+  // Null when the interface cannot reach the client (REST, CLI). Not owned; valid for the call.
+  Emitter* emitter = nullptr;
 };
 
 using ToolHandler = std::function<ToolOutcome(const Json& arguments, const CallContext& ctx)>;

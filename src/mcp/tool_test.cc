@@ -12,6 +12,13 @@
 namespace memex::mcp {
 namespace {
 
+Principal Named(std::string name) {
+  Principal p;
+  p.name = std::move(name);
+  return p;
+}
+
+
 namespace fs = std::filesystem;
 
 ToolRegistry Registry() {
@@ -34,7 +41,9 @@ TEST(ToolRegistryTest, ObserversSeeEveryCall) {
     EXPECT_GE(r.duration_ms, 0);
     EXPECT_GT(r.start_ms, 0);
   });
-  CallContext rest{.principal = "p", .interface = "rest"};
+  Principal p;
+  p.name = "p";
+  CallContext rest{.principal = p, .interface = "rest"};
   (void)tools.Call("echo", Json{{"a", 1}}, rest);
   (void)tools.Call("fail", Json::object(), rest);
   (void)tools.Call("nope", Json::object(), rest);
@@ -51,8 +60,8 @@ TEST(ToolRegistryTest, AuditLogGetsOneMaskedLinePerCall) {
   ToolRegistry tools = Registry();
   tools.SetAuditLog(log->get());
   (void)tools.Call("echo", Json{{"api_key", "k"}, {"q", "x"}},
-                   CallContext{.principal = "alice", .interface = "mcp"});
-  (void)tools.Call("fail", Json::object(), CallContext{.principal = "bob", .interface = "cli"});
+                   CallContext{.principal = Named("alice"), .interface = "mcp"});
+  (void)tools.Call("fail", Json::object(), CallContext{.principal = Named("bob"), .interface = "cli"});
   std::ifstream in(path);
   std::vector<Json> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));

@@ -76,7 +76,11 @@ Status CheckFilter(const SearchFilter& f) {
 
 MemoryService::MemoryService(Store& store, const Config& config, const Clock& clock,
                              const Redactor& redactor)
-    : store_(store), config_(config), clock_(clock), redactor_(redactor) {}
+    : store_(store),
+      config_(config),
+      clock_(clock),
+      redactor_(redactor),
+      access_(std::make_unique<AccessRecorder>(store, clock)) {}
 
 Status MemoryService::ValidateNew(NewMemory& m, int* redactions) const {
   RETURN_IF_ERROR(CheckScope(m.scope));
@@ -176,6 +180,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   ASSIGN_OR_RETURN(std::vector<Memory> memories, store_.Hydrate(docs));
 
   std::vector<std::string> ids;
+  ids.reserve(end - begin);
   size_t mi = 0;
   for (size_t i = begin; i < end && mi < memories.size(); ++i, ++mi) {
     RankedHit hit{std::move(memories[mi]), fused[i].score, {}};
@@ -183,12 +188,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     ids.push_back(hit.memory.id);
     resp.hits.push_back(std::move(hit));
   }
-  if (!ids.empty()) {
-    // Access statistics are best effort: a busy or read-only store must not fail a read.
-    if (Status st = store_.RecordAccess(ids, clock_.NowMs()); !st.ok()) {
-      LogDebug("recall: access statistics not recorded: " + st.ToString());
-    }
-  }
+  access_->Note(ids);
   resp.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
@@ -198,11 +198,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
 Result<Memory> MemoryService::Get(const std::string& id, bool include_forgotten) {
   if (!IsUuid(id)) return InvalidArgument("'" + TruncateUtf8(id, 64) + "' is not a memory id");
   ASSIGN_OR_RETURN(Memory m, store_.Get(id, include_forgotten));
-  if (!m.forgotten()) {
-    if (Status st = store_.RecordAccess({m.id}, clock_.NowMs()); !st.ok()) {
-      LogDebug("get: access statistics not recorded: " + st.ToString());
-    }
-  }
+  if (!m.forgotten()) access_->Note({m.id});
   return m;
 }
 

@@ -20,6 +20,8 @@
 #include "core/scope.h"
 #include "redact/redactor.h"
 #include "retrieval/ranking.h"
+#include "service/access_recorder.h"
+#include "service/memory_api.h"
 #include "store/store.h"
 
 namespace memex {
@@ -69,9 +71,6 @@ struct ForgetResult {
   bool hard = false;
 };
 
-// Progress callback for long operations: (done, total or -1 when unknown).
-using ProgressFn = std::function<void(int64_t done, int64_t total)>;
-
 struct ExportSummary {
   int64_t rows = 0;
 };
@@ -94,34 +93,34 @@ struct DoctorCheck {
   StatusCode code = StatusCode::kOk;  // why it failed (kDataLoss for a damaged database)
 };
 
-class MemoryService {
+class MemoryService : public MemoryApi {
  public:
   // Borrows everything; all must outlive the service.
   MemoryService(Store& store, const Config& config, const Clock& clock, const Redactor& redactor);
 
   // Errors: kInvalidArgument (empty content, invalid UTF-8, too large, bad tags) with nothing
   // stored; store errors otherwise.
-  Result<RememberResult> Remember(const RememberRequest& req);
+  Result<RememberResult> Remember(const RememberRequest& req) override;
   // All or nothing; result i answers request i.
   Result<std::vector<RememberResult>> RememberBatch(const std::vector<RememberRequest>& reqs);
 
-  Result<RecallResponse> Recall(const RecallRequest& req);
+  Result<RecallResponse> Recall(const RecallRequest& req) override;
 
-  Result<Memory> Get(const std::string& id, bool include_forgotten = false);
-  Result<std::vector<Memory>> History(const std::string& id);
-  Result<RememberResult> Update(const UpdateRequest& req);
-  Result<ForgetResult> Forget(const std::string& id, bool hard);
-  Result<ListResponse> List(const ListRequest& req);
-  Result<StoreStats> Stats(const SearchFilter& filter);
+  Result<Memory> Get(const std::string& id, bool include_forgotten = false) override;
+  Result<std::vector<Memory>> History(const std::string& id) override;
+  Result<RememberResult> Update(const UpdateRequest& req) override;
+  Result<ForgetResult> Forget(const std::string& id, bool hard) override;
+  Result<ListResponse> List(const ListRequest& req) override;
+  Result<StoreStats> Stats(const SearchFilter& filter) override;
 
   // JSONL, one memory version per line (codec/memory_jsonl.h), oldest first; includes
   // superseded versions and tombstones so that Import(Export()) is lossless.
   Result<ExportSummary> Export(const SearchFilter& filter, std::ostream& out,
-                               const ProgressFn& progress = nullptr);
+                               const ProgressFn& progress = nullptr) override;
   // Reads JSONL; validates every line first (a broken line is named: "line N: ...") and then
   // imports everything in one transaction, or nothing.
   Result<ImportSummary> Import(std::istream& in, const ImportOptions& opts,
-                               const ProgressFn& progress = nullptr);
+                               const ProgressFn& progress = nullptr) override;
 
   // Health checks of the data directory and store (integrity, schema, counts).
   std::vector<DoctorCheck> Doctor();
@@ -133,6 +132,8 @@ class MemoryService {
   const Config& config_;
   const Clock& clock_;
   const Redactor& redactor_;
+  // Last: destroyed first, writing pending statistics while the store is still there.
+  std::unique_ptr<AccessRecorder> access_;
 };
 
 }  // namespace memex

@@ -17,6 +17,7 @@
 #include "core/memory.h"
 #include "core/scope.h"
 #include "core/search.h"
+#include "store/token_record.h"
 
 namespace memex {
 
@@ -56,6 +57,13 @@ struct StoreStats {
 
 // Receives rows in a stable order; returning a non-OK status stops the scan with that status.
 using MemoryVisitor = std::function<Status(const Memory&)>;
+
+// Reads of one memory to record: `count` accesses, the latest at `last_ms`.
+struct AccessCount {
+  std::string id;
+  int64_t count = 1;
+  int64_t last_ms = 0;
+};
 
 class Store {
  public:
@@ -98,8 +106,10 @@ class Store {
   virtual Result<IdentResult> SearchIdents(const IdentQuery& q) = 0;
   // Loads rows by DocId; unknown ids are skipped. Order follows `docs`.
   virtual Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) = 0;
-  // Bumps access_count and last_accessed_ms. Best effort: callers may ignore kUnavailable.
-  virtual Status RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) = 0;
+  // Adds each entry's count to access_count and raises last_accessed_ms to its last_ms (never
+  // lowers it), in one transaction; unknown ids are skipped. Best effort: callers may ignore
+  // kUnavailable.
+  virtual Status RecordAccess(const std::vector<AccessCount>& accesses) = 0;
 
   // Visits every row (all versions and tombstones) in the filter, oldest first.
   virtual Status Scan(const SearchFilter& filter, bool include_forgotten,
@@ -111,6 +121,37 @@ class Store {
 
   // Integrity check of the underlying database. OK, or kDataLoss describing the damage.
   virtual Status Check() = 0;
+
+  // ---- Bearer tokens (SPEC §9; service/token_service.h owns the rules) ----
+  // The store persists TokenRecords as given: it never sees a plaintext token, and it does not
+  // judge roles, scopes, expiry or revocation. The defaults answer kUnimplemented, for stores
+  // (and test wrappers) that keep no tokens; SqliteStore implements all five.
+
+  // Inserts `t` verbatim (the caller sets id, hash, timestamps).
+  // Errors: kAlreadyExists when a token with the same name, id or hash exists (revoked ones
+  // included; the message names the clash); kInvalidArgument for an empty id, name or hash.
+  virtual Status CreateToken(const TokenRecord& /*t*/) { return TokensUnsupported(); }
+  // Every token, revoked and expired ones included, oldest first (created_ms, then id).
+  virtual Result<std::vector<TokenRecord>> ListTokens() { return TokensUnsupported(); }
+  // The token whose hash is `hash` (exact match), whatever its state. Errors: kNotFound.
+  virtual Result<TokenRecord> FindTokenByHash(const std::string& /*hash*/) {
+    return TokensUnsupported();
+  }
+  // Sets revoked_ms = now_ms on the token whose id or name is `id_or_name` and returns it.
+  // Revoking a revoked token changes nothing and returns it (first revocation time kept).
+  // Errors: kNotFound.
+  virtual Result<TokenRecord> RevokeToken(const std::string& /*id_or_name*/, int64_t /*now_ms*/) {
+    return TokensUnsupported();
+  }
+  // Raises last_used_ms to now_ms (never lowers it). Errors: kNotFound for an unknown id.
+  virtual Status TouchToken(const std::string& /*id*/, int64_t /*now_ms*/) {
+    return TokensUnsupported();
+  }
+
+ protected:
+  static Status TokensUnsupported() {
+    return Status(StatusCode::kUnimplemented, "this store does not keep auth tokens");
+  }
 };
 
 }  // namespace memex

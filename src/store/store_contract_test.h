@@ -539,7 +539,7 @@ TEST_P(StoreContractTest, ScanAndImportRoundTripVersionsAndTombstones) {
   PutResult gone = MustPut(Note("forgotten caching note"));
   ASSERT_TRUE(store_->Forget(gone.id, false).ok());
   MustPut(Note("other scope caching", S("q")));
-  ASSERT_TRUE(store_->RecordAccess({v1.id}, kT0 + 7).ok());
+  ASSERT_TRUE(store_->RecordAccess({{v1.id, 1, kT0 + 7}}).ok());
   SearchFilter all;
   all.all_scopes = true;
   std::vector<Memory> exported;
@@ -648,11 +648,11 @@ TEST_P(StoreContractTest, ImportRejectsABrokenRowAndInsertsNothing) {
 
 TEST_P(StoreContractTest, RecordAccessBumpsCountAndTime) {
   PutResult a = MustPut(Note("a"));
-  ASSERT_TRUE(store_->RecordAccess({a.id, NewUuidV7(kT0)}, kT0 + 50).ok());
-  ASSERT_TRUE(store_->RecordAccess({a.id}, kT0 + 40).ok());  // time never goes back
+  ASSERT_TRUE(store_->RecordAccess({{a.id, 1, kT0 + 50}, {NewUuidV7(kT0), 1, kT0 + 50}}).ok());
+  ASSERT_TRUE(store_->RecordAccess({{a.id, 3, kT0 + 40}}).ok());  // time never goes back
   Result<Memory> m = store_->Get(a.id);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->access_count, 2);
+  EXPECT_EQ(m->access_count, 4);
   EXPECT_EQ(m->last_accessed_ms, kT0 + 50);
 }
 

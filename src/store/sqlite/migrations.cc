@@ -102,6 +102,24 @@ CREATE TABLE scope_counts(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: bearer tokens (SPEC §9, docs/auth.md). Only the SHA-256 hex of a token is stored;
+// the plaintext is shown once by `memex token create` and never written anywhere. Names are
+// unique forever (a revoked token keeps its row and its name), so an audit line naming a token
+// stays unambiguous. scopes is a JSON array of scope patterns (core/principal.h).
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE auth_tokens(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK(role IN ('read', 'write', 'admin')),
+  scopes TEXT NOT NULL DEFAULT '[]',
+  created_ms INTEGER NOT NULL,
+  last_used_ms INTEGER NOT NULL DEFAULT 0,
+  expires_ms INTEGER NOT NULL DEFAULT 0,
+  revoked_ms INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 Status EnsureMigrationsTable(Connection& db) {
   ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
   if (app_id != 0 && app_id != kApplicationId) {
@@ -140,6 +158,7 @@ Status NewerSchema(const Connection& db, int current, int latest) {
 const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema: memories, tags, identifiers, counters, fts5", kV1},
+      {2, "auth_tokens: bearer tokens, hashed at rest", kV2},
   };
   return kMigrations;
 }

@@ -83,5 +83,35 @@ TEST_F(MigrationsTest, StoreMigrationsAreContiguousAndApply) {
   EXPECT_EQ(Count("SELECT count(*) FROM sqlite_schema WHERE name = 'search_docs'"), 1);
 }
 
+TEST_F(MigrationsTest, UpgradesAVersion1FileToAuthTokens) {
+  const auto& all = StoreMigrations();
+  ASSERT_GE(all.size(), 2u);
+  const std::string path = dir_.File("v1.db");
+  {
+    Result<std::unique_ptr<Connection>> v1 = Connection::Open(path, {});
+    ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+    ASSERT_TRUE(Migrate(**v1, clock_, {all.front()}).ok());
+    EXPECT_EQ(*SchemaVersion(**v1), 1);
+    ASSERT_TRUE((*v1)->Exec("INSERT INTO scopes(workspace, project) VALUES('ws', 'p')").ok());
+  }
+  Result<std::unique_ptr<Connection>> db = Connection::Open(path, {});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  clock_.Set(5000);
+  ASSERT_TRUE(Migrate(**db, clock_, all).ok());
+  EXPECT_EQ(*SchemaVersion(**db), LatestSchemaVersion());
+  EXPECT_EQ(*(*db)->QueryInt("SELECT applied_ms FROM schema_migrations WHERE version = 2"), 5000);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT applied_ms FROM schema_migrations WHERE version = 1"), 1000);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM scopes WHERE project = 'p'"), 1);  // kept
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM auth_tokens"), 0);
+  EXPECT_TRUE((*db)
+                  ->Exec("INSERT INTO auth_tokens(id, name, hash, role, created_ms) "
+                         "VALUES('i', 'n', 'h', 'read', 1)")
+                  .ok());
+  EXPECT_FALSE((*db)
+                   ->Exec("INSERT INTO auth_tokens(id, name, hash, role, created_ms) "
+                          "VALUES('j', 'm', 'g', 'owner', 1)")
+                   .ok());  // the role is checked
+}
+
 }  // namespace
 }  // namespace memex::sqlite

@@ -10,11 +10,13 @@
 #include "core/scope.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/doc_meta_cache.h"
 #include "store/sqlite/fts.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/row_codec.h"
 #include "store/sqlite/row_writer.h"
 #include "store/sqlite/scopes.h"
+#include "store/sqlite/token_rows.h"
 
 namespace memex {
 
@@ -111,7 +113,10 @@ Result<std::string> QueryText(Connection& db, std::string_view sql) {
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, const Clock& clock)
-    : path_(std::move(path)), clock_(clock), scopes_(std::make_unique<sqlite::ScopeCache>()) {}
+    : path_(std::move(path)),
+      clock_(clock),
+      scopes_(std::make_unique<sqlite::ScopeCache>()),
+      doc_meta_(std::make_unique<sqlite::DocMetaCache>()) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -281,15 +286,16 @@ Result<int64_t> SqliteStore::Forget(const std::string& id, bool hard) {
   return affected;
 }
 
-Status SqliteStore::RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) {
-  if (ids.empty()) return Status::Ok();
+Status SqliteStore::RecordAccess(const std::vector<AccessCount>& accesses) {
+  if (accesses.empty()) return Status::Ok();
   return WriteTxn([&](RowWriter& w) -> Status {
     ASSIGN_OR_RETURN(StatementRef stmt,
-                     w.db().Prepare("UPDATE memories SET access_count = access_count + 1, "
+                     w.db().Prepare("UPDATE memories SET access_count = access_count + ?3, "
                                     "last_accessed_ms = max(last_accessed_ms, ?2) WHERE id = ?1"));
-    for (const std::string& id : ids) {
-      stmt->BindText(1, id);
-      stmt->BindInt(2, now_ms);
+    for (const AccessCount& a : accesses) {
+      stmt->BindText(1, a.id);
+      stmt->BindInt(2, a.last_ms);
+      stmt->BindInt(3, a.count);
       RETURN_IF_ERROR(stmt->Run());
       stmt->Reset();
     }
@@ -375,6 +381,43 @@ Status SqliteStore::Check() {
   if (problems.empty()) return Status::Ok();
   return DataLoss("integrity check of " + path_ + " failed: " + problems +
                   "; run `memex doctor` or restore a backup");
+}
+
+// ---- Bearer tokens: thin forwarders to token_rows.cc ----
+
+Status SqliteStore::CreateToken(const TokenRecord& t) {
+  return WriteTxn([&](RowWriter& w) { return sqlite::InsertToken(w.db(), t); });
+}
+
+Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
+  std::vector<TokenRecord> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectTokens(db));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<TokenRecord> SqliteStore::FindTokenByHash(const std::string& hash) {
+  TokenRecord out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectTokenByHash(db, hash));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<TokenRecord> SqliteStore::RevokeToken(const std::string& id_or_name, int64_t now_ms) {
+  TokenRecord out;
+  RETURN_IF_ERROR(WriteTxn([&](RowWriter& w) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::RevokeTokenRow(w.db(), id_or_name, now_ms));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::TouchToken(const std::string& id, int64_t now_ms) {
+  return WriteTxn([&](RowWriter& w) { return sqlite::TouchTokenRow(w.db(), id, now_ms); });
 }
 
 }  // namespace memex

@@ -29,6 +29,7 @@
 namespace memex::sqlite {
 class Connection;
 class ConnectionPool;
+class DocMetaCache;
 class RowWriter;
 class ScopeCache;
 class TokenCounter;
@@ -64,13 +65,19 @@ class SqliteStore final : public Store {
   Result<IdentResult> SearchIdents(const IdentQuery& q) override;
   // Tombstones are skipped like unknown ids (a search never hands them out).
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override;
-  Status RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) override;
+  Status RecordAccess(const std::vector<AccessCount>& accesses) override;
   Status Scan(const SearchFilter& filter, bool include_forgotten,
               const MemoryVisitor& visit) override;
   Result<int64_t> ImportRows(const std::vector<Memory>& rows) override;
   // PRAGMA quick_check plus each full-text table's integrity check: about 4 s per million
   // memories, and writers wait while the full-text part runs (it needs the write lock).
   Status Check() override;
+  // Bearer tokens (store/store.h; the SQL is in store/sqlite/token_rows.cc).
+  Status CreateToken(const TokenRecord& t) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Result<TokenRecord> FindTokenByHash(const std::string& hash) override;
+  Result<TokenRecord> RevokeToken(const std::string& id_or_name, int64_t now_ms) override;
+  Status TouchToken(const std::string& id, int64_t now_ms) override;
 
   const std::string& path() const { return path_; }
 
@@ -89,6 +96,7 @@ class SqliteStore final : public Store {
   const Clock& clock_;
   std::unique_ptr<sqlite::ScopeCache> scopes_;
   std::unique_ptr<sqlite::ConnectionPool> readers_;
+  std::unique_ptr<sqlite::DocMetaCache> doc_meta_;  // shared by every reader
   std::mutex write_mu_;
   std::unique_ptr<sqlite::Connection> writer_;    // guarded by write_mu_
   std::unique_ptr<sqlite::TokenCounter> tokens_;  // guarded by write_mu_

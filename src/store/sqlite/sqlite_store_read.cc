@@ -220,7 +220,7 @@ Result<TextResult> SqliteStore::SearchText(const TextQuery& q) {
   TextResult out;
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, q.filter));
-    ASSIGN_OR_RETURN(out, sqlite::SearchText(db, scopes, q));
+    ASSIGN_OR_RETURN(out, sqlite::SearchText(db, scopes, q, doc_meta_.get()));
     return Status::Ok();
   }));
   return out;

@@ -78,8 +78,8 @@ class TempSqliteStore final : public Store {
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override {
     return inner_->Hydrate(docs);
   }
-  Status RecordAccess(const std::vector<std::string>& ids, int64_t now_ms) override {
-    return inner_->RecordAccess(ids, now_ms);
+  Status RecordAccess(const std::vector<AccessCount>& accesses) override {
+    return inner_->RecordAccess(accesses);
   }
   Status Scan(const SearchFilter& f, bool include_forgotten, const MemoryVisitor& v) override {
     return inner_->Scan(f, include_forgotten, v);

@@ -60,10 +60,11 @@ struct TermCount {
 
 class TextSearcher {
  public:
-  TextSearcher(Connection& db, const ScopeSet& scopes, const TextQuery& q)
+  TextSearcher(Connection& db, const ScopeSet& scopes, const TextQuery& q, DocMetaCache* meta)
       : db_(db),
         scopes_(scopes),
         q_(q),
+        meta_(HasAttributeFilter(q.filter) ? nullptr : meta),
         cap_(std::max(1, q.candidate_cap)),
         probe_(std::min(cap_, kProbeLimit)) {}
 
@@ -78,10 +79,16 @@ class TextSearcher {
   Status ProbeTerm(const ScopePart& part, const std::string& expr, TermCount& count);
   Status Candidates(const ScopePart& part, const std::string& expr,
                     const std::vector<size_t>& phrase_terms, TextResult& out);
+  // Candidates without a join: metadata from the cache, misses read from search_docs after.
+  Status CachedCandidates(const ScopePart& part, const std::string& expr,
+                          const std::vector<size_t>& phrase_terms, TextResult& out);
+  void AddCandidate(DocId doc, std::string_view tf, const std::vector<size_t>& phrase_terms,
+                    TextResult& out) const;
 
   Connection& db_;
   const ScopeSet& scopes_;
   const TextQuery& q_;
+  DocMetaCache* const meta_;  // null when the query filters on attributes (the join is needed)
   const int cap_;
   // A df probe reads at most this many postings: enough for an exact df where IDF is steep and a
   // good extrapolation beyond, at a fraction of the cost of reading `cap_` postings per term.
@@ -125,25 +132,82 @@ Status TextSearcher::ProbeTerm(const ScopePart& part, const std::string& expr, T
   return Status::Ok();
 }
 
+void TextSearcher::AddCandidate(DocId doc, std::string_view tf,
+                                const std::vector<size_t>& phrase_terms, TextResult& out) const {
+  TextCandidate& c = out.candidates.emplace_back();
+  c.doc = doc;
+  c.tf.assign(q_.terms.size(), 0.0f);
+  for (size_t p = 0; p < phrase_terms.size(); ++p) {
+    c.tf[phrase_terms[p]] = static_cast<float>(TfCount(tf, static_cast<int>(p)));
+  }
+}
+
+Status TextSearcher::CachedCandidates(const ScopePart& part, const std::string& expr,
+                                      const std::vector<size_t>& phrase_terms, TextResult& out) {
+  const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
+  ASSIGN_OR_RETURN(StatementRef stmt,
+                   db_.Prepare("SELECT rowid, memex_tf(" + part.table + ", ?3) FROM " +
+                               part.table + " WHERE " + part.table +
+                               " MATCH ?1 ORDER BY rowid DESC LIMIT ?2"));
+  stmt->BindText(1, match);
+  stmt->BindInt(2, cap_);
+  stmt->BindInt(3, static_cast<int64_t>(phrase_terms.size()));
+  const size_t first = out.candidates.size();
+  std::vector<size_t> misses;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    AddCandidate(stmt->ColumnInt(0), stmt->ColumnBlob(1), phrase_terms, out);
+    TextCandidate& c = out.candidates.back();
+    DocMetaCache::Meta m;
+    if (meta_->Find(c.doc, &m)) {
+      c.updated_ms = m.updated_ms;
+      c.doc_len = m.doc_len;
+    } else {
+      misses.push_back(out.candidates.size() - 1);
+    }
+  }
+  if (misses.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(StatementRef get,
+                   db_.Prepare("SELECT updated_ms, doc_len FROM search_docs WHERE doc = ?1"));
+  bool lost = false;  // a document FTS5 returned without search_docs row: never in one snapshot
+  for (size_t i : misses) {
+    TextCandidate& c = out.candidates[i];
+    get->BindInt(1, c.doc);
+    ASSIGN_OR_RETURN(bool row, get->Step());
+    if (row) {
+      DocMetaCache::Meta m{get->ColumnInt(0), static_cast<int32_t>(get->ColumnInt(1))};
+      meta_->Put(c.doc, m);
+      c.updated_ms = m.updated_ms;
+      c.doc_len = m.doc_len;
+    } else {
+      c.doc = -1;
+      lost = true;
+    }
+    get->Reset();
+  }
+  if (lost) {
+    std::erase_if(out.candidates, [&, i = size_t{0}](const TextCandidate& c) mutable {
+      return i++ >= first && c.doc < 0;
+    });
+  }
+  return Status::Ok();
+}
+
 Status TextSearcher::Candidates(const ScopePart& part, const std::string& expr,
                                 const std::vector<size_t>& phrase_terms, TextResult& out) {
+  if (meta_ != nullptr) return CachedCandidates(part, expr, phrase_terms, out);
   const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
   ASSIGN_OR_RETURN(StatementRef stmt, db_.Prepare(CandidateSql(part.table, cond_.sql())));
   stmt->BindText(1, match);
   stmt->BindInt(2, cap_);
   stmt->BindInt(3, static_cast<int64_t>(phrase_terms.size()));
   cond_.Bind(*stmt);
-  const size_t n = q_.terms.size();
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::Ok();
-    const std::string_view tf = stmt->ColumnBlob(1);
-    TextCandidate& c = out.candidates.emplace_back();
-    c.doc = stmt->ColumnInt(0);
-    c.tf.assign(n, 0.0f);
-    for (size_t p = 0; p < phrase_terms.size(); ++p) {
-      c.tf[phrase_terms[p]] = static_cast<float>(TfCount(tf, static_cast<int>(p)));
-    }
+    AddCandidate(stmt->ColumnInt(0), stmt->ColumnBlob(1), phrase_terms, out);
+    TextCandidate& c = out.candidates.back();
     c.updated_ms = stmt->ColumnInt(2);
     c.doc_len = static_cast<int32_t>(stmt->ColumnInt(3));
   }
@@ -278,8 +342,9 @@ Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool 
   }
 }
 
-Result<TextResult> SearchText(Connection& db, const ScopeSet& scopes, const TextQuery& q) {
-  return TextSearcher(db, scopes, q).Run();
+Result<TextResult> SearchText(Connection& db, const ScopeSet& scopes, const TextQuery& q,
+                              DocMetaCache* meta) {
+  return TextSearcher(db, scopes, q, meta).Run();
 }
 
 Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const IdentQuery& q) {

@@ -12,7 +12,8 @@
 //      names every term, so tf is complete even for terms that did not drive the candidates.
 // Scopes are separate tables (migrations.cc) and history is `NOT st : h` inside FTS5; kinds, tags
 // and date filters join the narrow `search_docs` table on the rows FTS5 produced, so with such
-// filters the cap bounds the rows examined before those filters.
+// filters the cap bounds the rows examined before those filters. Without them, candidates'
+// updated_ms and doc_len come from a DocMetaCache (doc_meta_cache.h) instead of that join.
 #pragma once
 
 #include <string>
@@ -21,6 +22,7 @@
 #include "base/status.h"
 #include "core/search.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/doc_meta_cache.h"
 #include "store/sqlite/scopes.h"
 
 namespace memex::sqlite {
@@ -36,7 +38,10 @@ Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool 
 // Exposed for the query-plan test.
 std::string CandidateSql(std::string_view table, std::string_view condition);
 
-Result<TextResult> SearchText(Connection& db, const ScopeSet& scopes, const TextQuery& q);
+// `meta` (may be null) serves candidates' updated_ms and doc_len when the query has no attribute
+// filter, sparing a search_docs seek per candidate; it is filled as a side effect.
+Result<TextResult> SearchText(Connection& db, const ScopeSet& scopes, const TextQuery& q,
+                              DocMetaCache* meta = nullptr);
 Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const IdentQuery& q);
 
 }  // namespace memex::sqlite
