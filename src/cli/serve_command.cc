@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "cli/tool_stack.h"
+#include "http/authenticator.h"
 #include "http/http_server.h"
 #include "http/memory_routes.h"
 #include "http/metrics.h"
@@ -60,7 +61,10 @@ class ServeCommand : public Command {
  public:
   std::vector<Opt> Options() override {
     return {{"--port,-p PORT", "TCP port (overrides server.port; 0 = any free port)", &port_},
-            {"--host HOST", "bind address (overrides server.host; loopback only)", &host_},
+            {"--host HOST",
+             "bind address (overrides server.host; non-loopback needs auth.mode bearer or "
+             "trusted_header)",
+             &host_},
             // Test-only: the conformance suite's test_* tools, resources and prompts
             // (mcp/fixtures.h, tests/mcp-conformance). Off by default.
             {"--conformance-fixtures", "test only: also serve the MCP conformance suite's fixtures",
@@ -96,6 +100,10 @@ class ServeCommand : public Command {
     http::RestApi rest(tools, *service, scope.scope, session.deps().version);
     http::V1Api v1(*service, scope.scope, config->limits);
     http::MemoryRoutes memory_routes(*service);  // the thin client's routes (docs/cli.md)
+    ASSIGN_OR_RETURN(TokenService * tokens, session.GetTokens());
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<http::Authenticator> auth,
+        http::Authenticator::Create(config->auth, server_config, tokens, session.deps().clock));
 
     SignalBlock signals;  // before Start: the server's threads inherit the mask
     ASSIGN_OR_RETURN(
@@ -106,7 +114,8 @@ class ServeCommand : public Command {
                 .metrics = &metrics,
                 .openapi_json = http::BuildOpenApi(tools, session.deps().version).dump(2),
                 .v1 = &v1,
-                .memory = &memory_routes}));
+                .memory = &memory_routes,
+                .auth = auth.get()}));
     std::string host =
         server_config.host.find(':') != std::string::npos && !server_config.host.starts_with("[")
             ? "[" + server_config.host + "]"
@@ -115,7 +124,8 @@ class ServeCommand : public Command {
                        << " (MCP /mcp, SSE /sse, REST /api/pf_*, /api/memories/* and /v1/*, "
                           "/health, /metrics, "
                           "/api/openapi.json; scope "
-                       << scope.scope.ToString() << "); Ctrl-C to stop\n";
+                       << scope.scope.ToString() << "; auth " << config->auth.mode
+                       << "); Ctrl-C to stop\n";
     session.deps().err.flush();
     int sig = 0;
     while (sig == 0 && server->running()) sig = signals.Wait(250);

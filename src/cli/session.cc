@@ -46,6 +46,13 @@ Result<MemoryService*> Session::GetService() {
   return service_.get();
 }
 
+Result<TokenService*> Session::GetTokens() {
+  if (tokens_) return tokens_.get();
+  RETURN_IF_ERROR(GetService().status());
+  tokens_ = std::make_unique<TokenService>(*store_, deps_.clock);
+  return tokens_.get();
+}
+
 Result<http::RemoteMemoryApi*> Session::GetRemote() {
   if (remote_) return remote_.get();
   ASSIGN_OR_RETURN(const Config* config, GetConfig());

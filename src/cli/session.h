@@ -23,6 +23,7 @@
 #include "redact/redactor.h"
 #include "service/memory_api.h"
 #include "service/memory_service.h"
+#include "service/token_service.h"
 #include "store/store.h"
 
 namespace memex::cli {
@@ -90,6 +91,8 @@ class Session {
   // The redactor the service stores through (opens the service first). Errors: GetService's.
   Result<const Redactor*> GetRedactor();
   Result<MemoryService*> GetService();
+  // The bearer tokens of the local store (opens the service first). Errors: GetService's.
+  Result<TokenService*> GetTokens();
   // The memory operations: the remote server when one is configured (--server or
   // $MEMEX_SERVER), else the local service (GetService, with its errors). Errors: GetConfig's,
   // RemoteMemoryApi::Create's (kInvalidArgument for a bad URL).
@@ -114,6 +117,7 @@ class Session {
   std::optional<ResolvedScope> scope_;
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<TokenService> tokens_;  // borrows store_
   std::unique_ptr<MemoryService> service_;
   std::unique_ptr<http::RemoteMemoryApi> remote_;
 };

@@ -61,8 +61,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(const AuthConfig& a
   }
   ASSIGN_OR_RETURN(Role role, ParseRole(auth.trusted_role));
   for (const std::string& p : auth.trusted_scopes) RETURN_IF_ERROR(ValidateScopePattern(p));
-  return std::unique_ptr<Authenticator>(
-      new Authenticator(mode, auth, server, role, tokens, clock));
+  return std::unique_ptr<Authenticator>(new Authenticator(mode, auth, server, role, tokens, clock));
 }
 
 Authenticator::Authenticator(Mode mode, const AuthConfig& auth, const ServerConfig& server,
@@ -116,9 +115,9 @@ std::variant<Principal, Reply> Authenticator::Authenticate(const Request& reques
     }
   }
   if (!Admit(bucket)) {
-    Reply r = ErrorReply(429, "rate_limited",
-                         who.Describe() + " is over " + std::to_string(rate_per_sec_) +
-                             " requests per second");
+    Reply r = ErrorReply(
+        429, "rate_limited",
+        who.Describe() + " is over " + std::to_string(rate_per_sec_) + " requests per second");
     r.headers.emplace_back("Retry-After", "1");
     return r;
   }

@@ -36,7 +36,8 @@ struct HttpServer::Impl {
              .metrics = extras.metrics,
              .openapi_json = std::move(extras.openapi_json),
              .v1 = extras.v1,
-             .memory = extras.memory} {}
+             .memory = extras.memory,
+             .auth = extras.auth} {}
 
   SessionHub hub;
   McpHttp mcp;
@@ -55,10 +56,11 @@ HttpServer::~HttpServer() { Stop(); }
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config,
                                                       const mcp::Server& mcp_server,
                                                       const RestApi& rest, ServeExtras extras) {
-  if (!IsLoopbackBindAddress(config.host)) {
+  if (!IsLoopbackBindAddress(config.host) && (extras.auth == nullptr || extras.auth->open())) {
     return InvalidArgument("server.host '" + config.host +
-                           "' is not a loopback address: memex serve has no authentication yet, "
-                           "so it only binds 127.0.0.1, ::1 or localhost");
+                           "' is not a loopback address: with auth.mode \"none\" anyone who can "
+                           "reach it would be admin; set auth.mode to \"bearer\" or "
+                           "\"trusted_header\" (docs/auth.md), or bind 127.0.0.1");
   }
   if (config.threads < 1 || config.max_body_bytes < 1 || config.read_timeout_ms < 1 ||
       config.sse_keepalive_ms < 1 || config.port < 0 || config.port > 65535) {

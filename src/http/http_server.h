@@ -22,6 +22,7 @@ namespace memex::http {
 // Optional parts of the route table.
 class V1Api;
 class MemoryRoutes;
+class Authenticator;
 
 struct ServeExtras {
   Metrics* metrics = nullptr;  // borrowed, must outlive the server; null: no /metrics
@@ -29,13 +30,17 @@ struct ServeExtras {
   const V1Api* v1 = nullptr;   // borrowed; the memoryOSS API at /v1/*; null: not served
   // borrowed; the native memory API at /api/memories/*; null: not served
   const MemoryRoutes* memory = nullptr;
+  // borrowed; who may call (authenticator.h). Null or open (auth mode none): every caller is the
+  // local admin, and only a loopback address may be bound.
+  const Authenticator* auth = nullptr;
 };
 
 class HttpServer {
  public:
   // Borrows `mcp_server` and `rest`, which must outlive the server. Errors: kInvalidArgument
-  // when config.host is not a loopback address (authentication comes later) or a limit is out of
-  // range; kUnavailable when the address cannot be bound (e.g. the port is taken).
+  // when config.host is not a loopback address and there is no authentication (extras.auth null
+  // or mode none), or a limit is out of range; kUnavailable when the address cannot be bound (e.g.
+  // the port is taken).
   static Result<std::unique_ptr<HttpServer>> Start(const ServerConfig& config,
                                                    const mcp::Server& mcp_server,
                                                    const RestApi& rest, ServeExtras extras = {});

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/principal.h"
+
 namespace memex::http {
 
 struct Request {
@@ -18,6 +20,8 @@ struct Request {
   std::function<std::string(std::string_view name)> header;
   // A query parameter's value, "" when absent.
   std::function<std::string(std::string_view name)> param;
+  // Who sent it (http/authenticator.h); the handlers pass it down to the service.
+  Principal principal = Principal::Local();
 };
 
 struct Reply {

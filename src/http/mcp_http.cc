@@ -11,9 +11,7 @@
 namespace memex::http {
 namespace {
 
-mcp::CallContext HttpContext() {
-  return mcp::CallContext{.interface = "mcp"};
-}
+mcp::CallContext HttpContext() { return mcp::CallContext{.interface = "mcp"}; }
 
 // A transport-level refusal: an HTTP error status with a JSON-RPC error body (id null), as the
 // spec's "Bad Request" examples and the official SDKs do.

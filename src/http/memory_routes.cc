@@ -9,7 +9,9 @@
 
 #include "base/ids.h"
 #include "base/log.h"
+#include "http/httplib_adapter.h"
 #include "http/memory_wire.h"
+#include "service/authorized_service.h"
 
 namespace memex::http {
 namespace {
@@ -43,69 +45,79 @@ Reply MemoryErrorReply(const Status& status) {
 }
 
 Reply MemoryRoutes::Remember(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<RememberRequest> req = DecodeRememberRequest(request.body);
   if (!req.ok()) return MemoryErrorReply(req.status());
-  return Answer(service_.Remember(*req), EncodeWriteResult);
+  return Answer(svc.Remember(*req), EncodeWriteResult);
 }
 
 Reply MemoryRoutes::Recall(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<RecallRequest> req = DecodeRecallRequest(request.body);
   if (!req.ok()) return MemoryErrorReply(req.status());
-  return Answer(service_.Recall(*req), EncodeRecallResponse);
+  return Answer(svc.Recall(*req), EncodeRecallResponse);
 }
 
 Reply MemoryRoutes::List(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<ListRequest> req = DecodeListRequest(request.body);
   if (!req.ok()) return MemoryErrorReply(req.status());
-  return Answer(service_.List(*req), EncodeListResponse);
+  return Answer(svc.List(*req), EncodeListResponse);
 }
 
 Reply MemoryRoutes::Stats(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<SearchFilter> filter = DecodeFilter(request.body);
   if (!filter.ok()) return MemoryErrorReply(filter.status());
-  return Answer(service_.Stats(*filter), EncodeStats);
+  return Answer(svc.Stats(*filter), EncodeStats);
 }
 
 Reply MemoryRoutes::Export(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<SearchFilter> filter = DecodeFilter(request.body);
   if (!filter.ok()) return MemoryErrorReply(filter.status());
   // Buffered so that a failure halfway is still an error status, not a truncated 200.
   std::ostringstream out;
-  Result<ExportSummary> summary = service_.Export(*filter, out);
+  Result<ExportSummary> summary = svc.Export(*filter, out);
   if (!summary.ok()) return MemoryErrorReply(summary.status());
   return Reply{.content_type = "application/x-ndjson", .body = std::move(out).str()};
 }
 
 Reply MemoryRoutes::Import(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   ImportOptions opts;
   opts.dry_run = Flag(request, "dry_run");
   std::istringstream in(request.body);
-  Result<ImportSummary> summary = service_.Import(in, opts);
+  Result<ImportSummary> summary = svc.Import(in, opts);
   if (!summary.ok()) return MemoryErrorReply(summary.status());
   return Json200(EncodeImportSummary(*summary, opts.dry_run));
 }
 
 Reply MemoryRoutes::Get(const std::string& id, const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
-  return Answer(service_.Get(id, Flag(request, "include_forgotten")), EncodeMemoryBody);
+  return Answer(svc.Get(id, Flag(request, "include_forgotten")), EncodeMemoryBody);
 }
 
-Reply MemoryRoutes::History(const std::string& id, const Request& /*request*/) const {
+Reply MemoryRoutes::History(const std::string& id, const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
-  return Answer(service_.History(id),
+  return Answer(svc.History(id),
                 [&id](const std::vector<Memory>& versions) { return EncodeHistory(id, versions); });
 }
 
 Reply MemoryRoutes::Update(const std::string& id, const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
   Result<MemoryPatch> patch = DecodeMemoryPatch(request.body);
   if (!patch.ok()) return MemoryErrorReply(patch.status());
-  return Answer(service_.Update(UpdateRequest{id, *patch}), EncodeWriteResult);
+  return Answer(svc.Update(UpdateRequest{id, *patch}), EncodeWriteResult);
 }
 
 Reply MemoryRoutes::Forget(const std::string& id, const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
-  return Answer(service_.Forget(id, Flag(request, "hard")),
+  return Answer(svc.Forget(id, Flag(request, "hard")),
                 [&id](const ForgetResult& r) { return EncodeForgetResult(id, r); });
 }
 
@@ -135,19 +147,6 @@ const MemoryRoute kMemoryRoutes[] = {
     {"DELETE", R"(/api/memories/([^/]+))",            nullptr, &MemoryRoutes::Forget},
 };
 // clang-format on
-
-Request ToRequest(const httplib::Request& r) {
-  return Request{
-      .body = r.body,
-      .header = [&r](std::string_view name) { return r.get_header_value(std::string(name)); },
-      .param = [&r](std::string_view name) { return r.get_param_value(std::string(name)); }};
-}
-
-void Write(const Reply& reply, httplib::Response& res) {
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
-}
 
 }  // namespace
 

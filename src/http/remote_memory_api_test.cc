@@ -22,6 +22,7 @@
 
 #include "base/clock.h"
 #include "codec/memory_json.h"
+#include "http/httplib_adapter.h"
 #include "http/memory_routes.h"
 #include "redact/redactor.h"
 #include "store/sqlite/sqlite_store.h"
@@ -184,6 +185,11 @@ class RoundTripTest : public ::testing::Test {
     }
     routes_ = std::make_unique<MemoryRoutes>(*services_[0]);
     InstallMemoryRoutes(server_, *routes_);
+    // Alone, without InstallRoutes' authentication: every caller is the local admin.
+    server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      SetPrincipal(req, Principal::Local());
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     listener_ = std::jthread([this] { server_.listen_after_bind(); });

@@ -34,8 +34,8 @@ Reply RestApi::CallTool(const std::string& tool, const Request& request) const {
       return ErrorReply(400, "invalid_request", "body must be a JSON object of tool arguments");
     }
   }
-  mcp::ToolOutcome outcome =
-      tools_.Call(tool, args, mcp::CallContext{.interface = "rest"});
+  mcp::ToolOutcome outcome = tools_.Call(
+      tool, args, mcp::CallContext{.principal = request.principal, .interface = "rest"});
   if (const auto* error = std::get_if<mcp::ToolError>(&outcome)) {
     return ErrorReply(error->status, error->code, error->message);
   }

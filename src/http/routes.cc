@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "base/log.h"
+#include "http/httplib_adapter.h"
 #include "http/request_guard.h"
 #include "http/v1_api.h"
 
@@ -19,19 +20,6 @@ namespace memex::http {
 namespace {
 
 using Handler = void (*)(const RouteDeps&, const httplib::Request&, httplib::Response&);
-
-Request ToRequest(const httplib::Request& r) {
-  return Request{
-      .body = r.body,
-      .header = [&r](std::string_view name) { return r.get_header_value(std::string(name)); },
-      .param = [&r](std::string_view name) { return r.get_param_value(std::string(name)); }};
-}
-
-void Write(const Reply& reply, httplib::Response& res) {
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (!reply.body.empty()) res.set_content(reply.body, reply.content_type);
-}
 
 // Streams `session`'s outbox as SSE until the session closes or the client goes away. Runs on the
 // connection's worker thread; each call blocks at most `keepalive` and then sends a comment, so a
@@ -196,6 +184,17 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
       Write(ErrorReply(403, "access_violation", "Origin not allowed"), res);
       return httplib::Server::HandlerResponse::Handled;
     }
+    // Who is calling, once per request, before any route (authenticator.h); /health is public.
+    if (deps.auth == nullptr || req.path == "/health") {
+      SetPrincipal(req, Principal::Local());
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    auto who = deps.auth->Authenticate(ToRequest(req), req.remote_addr);
+    if (auto* refused = std::get_if<Reply>(&who)) {
+      Write(*refused, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    SetPrincipal(req, std::move(std::get<Principal>(who)));
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Failures httplib answers itself (no route, body too large, bad request line) get the

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "http/authenticator.h"
 #include "http/mcp_http.h"
 #include "http/memory_routes.h"
 #include "http/metrics.h"
@@ -34,6 +35,9 @@ struct RouteDeps {
   const V1Api* v1 = nullptr;   // null: the /v1/* memoryOSS routes are not installed
   // null: the native /api/memories/* routes (the thin client's) are not installed
   const MemoryRoutes* memory = nullptr;
+  // null: every caller is the local admin (auth mode none, tests); else asked before any route
+  // except /health.
+  const Authenticator* auth = nullptr;
 };
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps);

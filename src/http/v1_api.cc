@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/time_util.h"
 #include "core/memory.h"
+#include "service/authorized_service.h"
 
 namespace memex::http {
 namespace {
@@ -294,16 +295,18 @@ V1Api::V1Api(MemoryService& service, Scope default_scope, LimitsConfig limits)
     : service_(service), default_scope_(std::move(default_scope)), limits_(limits) {}
 
 Reply V1Api::Store(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   Result<RememberRequest> req = ParseStore(*body, default_scope_, limits_);
   if (!req.ok()) return FromStatus(req.status());
-  Result<RememberResult> stored = service_.Remember(*req);
+  Result<RememberResult> stored = svc.Remember(*req);
   if (!stored.ok()) return FromStatus(stored.status());
   return Ok({{"id", stored->id}, {"version", stored->version}, {"created", stored->created}});
 }
 
 Reply V1Api::StoreBatch(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   if (!Present(*body, "memories") || !body->at("memories").is_array() ||
@@ -322,7 +325,7 @@ Reply V1Api::StoreBatch(const Request& request) const {
     if (!req.ok()) return FromStatus(InBatch(req.status(), "memories", i));
     reqs.push_back(std::move(req).value());
   }
-  Result<std::vector<RememberResult>> stored = service_.RememberBatch(reqs);
+  Result<std::vector<RememberResult>> stored = svc.RememberBatch(reqs);
   if (!stored.ok()) return FromStatus(stored.status());
   Json out = Json::array();
   for (const RememberResult& r : *stored) out.push_back({{"id", r.id}, {"version", r.version}});
@@ -330,16 +333,18 @@ Reply V1Api::StoreBatch(const Request& request) const {
 }
 
 Reply V1Api::Recall(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   Result<RecallSpec> spec = ParseRecall(*body, default_scope_);
   if (!spec.ok()) return FromStatus(spec.status());
-  Result<RecallResponse> resp = service_.Recall(spec->request);
+  Result<RecallResponse> resp = svc.Recall(spec->request);
   if (!resp.ok()) return FromStatus(resp.status());
   return Ok(RecallJson(*spec, *resp));
 }
 
 Reply V1Api::RecallBatch(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   if (!Present(*body, "queries") || !body->at("queries").is_array() ||
@@ -360,7 +365,7 @@ Reply V1Api::RecallBatch(const Request& request) const {
   }
   Json results = Json::array();
   for (size_t i = 0; i < specs.size(); ++i) {
-    Result<RecallResponse> resp = service_.Recall(specs[i].request);
+    Result<RecallResponse> resp = svc.Recall(specs[i].request);
     if (!resp.ok()) return FromStatus(InBatch(resp.status(), "queries", i));
     results.push_back(RecallJson(specs[i], *resp));
   }
@@ -368,6 +373,7 @@ Reply V1Api::RecallBatch(const Request& request) const {
 }
 
 Reply V1Api::Update(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   Result<std::optional<std::string>> id = OptString(*body, "id");
@@ -398,7 +404,7 @@ Reply V1Api::Update(const Request& request) const {
   }
 
   // Confine the update to the namespace: a memory of another scope is "not found" there.
-  Result<Memory> current = service_.Get(req.id);
+  Result<Memory> current = svc.Get(req.id);
   if (!current.ok()) {
     if (current.status().code() == StatusCode::kNotFound) {
       return V1ErrorReply(404, "memory not found");
@@ -406,14 +412,14 @@ Reply V1Api::Update(const Request& request) const {
     return FromStatus(current.status());
   }
   if (current->scope != *scope) return V1ErrorReply(404, "memory not found");
-  Result<RememberResult> updated = service_.Update(req);
+  Result<RememberResult> updated = svc.Update(req);
   if (!updated.ok()) {
     if (updated.status().code() == StatusCode::kNotFound) {
       return V1ErrorReply(404, "memory not found");
     }
     return FromStatus(updated.status());
   }
-  Result<Memory> now = service_.Get(updated->id);
+  Result<Memory> now = svc.Get(updated->id);
   if (!now.ok()) return FromStatus(now.status());
   return Ok({{"id", updated->id},
              {"version", updated->version},
@@ -421,6 +427,7 @@ Reply V1Api::Update(const Request& request) const {
 }
 
 Reply V1Api::Forget(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Result<Json> body = ParseObject(request.body);
   if (!body.ok()) return FromStatus(body.status());
   for (const char* filter : {"agent", "session", "tags", "before"}) {
@@ -442,13 +449,13 @@ Reply V1Api::Forget(const Request& request) const {
   // `deleted` counts what this call forgot.
   int64_t deleted = 0;
   for (const std::string& id : **ids) {
-    Result<Memory> m = service_.Get(id);
+    Result<Memory> m = svc.Get(id);
     if (!m.ok()) {
       if (m.status().code() == StatusCode::kNotFound) continue;
       return FromStatus(m.status());
     }
     if (m->scope != *scope) continue;
-    Result<ForgetResult> forgot = service_.Forget(id, /*hard=*/false);
+    Result<ForgetResult> forgot = svc.Forget(id, /*hard=*/false);
     if (!forgot.ok()) {
       if (forgot.status().code() == StatusCode::kNotFound) continue;
       return FromStatus(forgot.status());
@@ -459,6 +466,7 @@ Reply V1Api::Forget(const Request& request) const {
 }
 
 Reply V1Api::Export(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Json query = Json::object();
   if (request.param) query["namespace"] = request.param("namespace");
   Result<Scope> scope = ResolveNamespace(query, default_scope_);
@@ -467,7 +475,7 @@ Reply V1Api::Export(const Request& request) const {
   req.query.filter.scopes = {*scope};
   req.query.limit = 0;
   req.query.oldest_first = true;
-  Result<ListResponse> list = service_.List(req);
+  Result<ListResponse> list = svc.List(req);
   if (!list.ok()) return FromStatus(list.status());
   Json out = Json::array();
   for (const Memory& m : list->memories) out.push_back(MemoryObject(m));
@@ -475,6 +483,7 @@ Reply V1Api::Export(const Request& request) const {
 }
 
 Reply V1Api::Memories(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
   Json query = Json::object();
   if (request.param) query["namespace"] = request.param("namespace");
   Result<Scope> scope = ResolveNamespace(query, default_scope_);
@@ -487,7 +496,7 @@ Reply V1Api::Memories(const Request& request) const {
   req.query.filter.scopes = {*scope};
   req.query.limit = static_cast<int>(*limit);
   req.query.offset = *offset;
-  Result<ListResponse> list = service_.List(req);
+  Result<ListResponse> list = svc.List(req);
   if (!list.ok()) return FromStatus(list.status());
   Json memories = Json::array();
   for (const Memory& m : list->memories) memories.push_back(MemoryObject(m));

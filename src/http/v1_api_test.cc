@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/time_util.h"
+#include "http/httplib_adapter.h"
 #include "redact/redactor.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -53,6 +54,11 @@ class V1ApiTest : public ::testing::Test {
     limits.max_batch = 3;
     api_ = std::make_unique<V1Api>(*service_, Scope{"ws", "p"}, limits);
     InstallV1Routes(server_, *api_);
+    // Alone, without InstallRoutes' authentication: every caller is the local admin.
+    server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      SetPrincipal(req, Principal::Local());
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     listener_ = std::jthread([this] { server_.listen_after_bind(); });

@@ -116,8 +116,9 @@ std::optional<Json> Server::Dispatch(const Message& message, Session& session,
     if (method == "notifications/initialized") {
       if (session.state_ == Session::State::kInitialized) session.state_ = Session::State::kReady;
     } else if (method == "notifications/cancelled") {
-      // Calls run synchronously and have finished before the next message is read, so there is
-      // nothing left to cancel (spec "Cancellation": the receiver MAY ignore it).
+      // A session's calls run one at a time, so this arrives after the call it names has
+      // finished (stdio, legacy SSE) or waits behind it (streamable HTTP): nothing is left to
+      // cancel (spec "Cancellation": the receiver MAY ignore it).
     } else {
       LogDebug("mcp: ignoring notification " + method);
     }

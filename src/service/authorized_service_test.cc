@@ -125,8 +125,7 @@ TEST_F(AuthorizedServiceTest, WriteRoleWritesOnlyItsScope) {
   AuthorizedService svc(*service_, Token("w", Role::kWrite, {"a/x"}));
   EXPECT_TRUE(svc.Remember(Req(kAX)).ok());
   EXPECT_EQ(svc.Remember(Req(kAY)).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(svc.RememberBatch({Req(kAX), Req(kBZ)}).status().code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc.RememberBatch({Req(kAX), Req(kBZ)}).status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(svc.Forget(bz_, false).status().code(), StatusCode::kNotFound);  // not even readable
   EXPECT_TRUE(svc.Forget(ax_, false).ok());
   EXPECT_EQ(svc.Import(*std::make_unique<std::istringstream>(""), {}).status().code(),

@@ -1,0 +1,31 @@
+// The one bridge between httplib's request/response types and ours (http_types.h), shared by
+// every route table (routes.cc, memory_routes.cc), plus the hand-off of the authenticated caller.
+//
+// Authentication runs once per request in the server's pre-routing handler (routes.cc), on the
+// worker thread that then dispatches the same request; it records the principal for that
+// request object, and ToRequest reads it back. A request whose principal was not recorded (which
+// would be a routing bug) gets a principal with no scopes: it fails closed.
+//
+// Thread-safety: per worker thread (the record is thread-local).
+#pragma once
+
+#include "core/principal.h"
+#include "http/http_types.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace memex::http {
+
+// Records `who` as the caller of `request` (the pre-routing handler).
+void SetPrincipal(const httplib::Request& request, Principal who);
+
+// `r` as a plain Request, with its recorded principal.
+Request ToRequest(const httplib::Request& r);
+
+// Writes `reply` (status, headers, body) into `res`.
+void Write(const Reply& reply, httplib::Response& res);
+
+}  // namespace memex::http
