@@ -2,6 +2,7 @@
 // errors (exit 2); everything past parsing is Status values.
 #include "cli/app.h"
 
+#include <chrono>
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "cli/cli_audit.h"
 #include "cli/commands.h"
 #include "core/scope.h"
 
@@ -228,12 +230,18 @@ int RunCli(int argc, const char* const* argv, const Deps& deps) {
   if (Status st = command.Validate(); !st.ok()) return ReportUsage(output, st.message(), name);
 
   Session session(deps, globals);
+  const int64_t start_ms = deps.clock.NowMs();
+  const auto started = std::chrono::steady_clock::now();
+  Status st;
   try {
-    Status st = command.Run(session);
-    if (!st.ok()) return ReportStatus(session, st);
+    st = command.Run(session);
   } catch (const std::exception& e) {  // handlers do not throw; this is a last line of defence
-    return ReportStatus(session, Internal(std::string("unexpected exception: ") + e.what()));
+    st = Internal(std::string("unexpected exception: ") + e.what());
   }
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+  AuditCliCall(session, name, std::vector<std::string>(argv + 1, argv + argc), st, start_ms,
+               took.count());
+  if (!st.ok()) return ReportStatus(session, st);
   return ToInt(session.exit_code());
 }
 

@@ -107,6 +107,10 @@ class Session {
   void set_exit_code(ExitCode code) { exit_code_ = code; }
   ExitCode exit_code() const { return exit_code_; }
 
+  // True when this run opened the local data directory's store (and so its calls are audited
+  // here, as interface "cli"; a remote server audits its own).
+  bool opened_local_store() const { return store_ != nullptr; }
+
  private:
   const Deps& deps_;
   GlobalOptions globals_;

@@ -11,7 +11,10 @@
 namespace memex::http {
 namespace {
 
-mcp::CallContext HttpContext() { return mcp::CallContext{.interface = "mcp"}; }
+// The context of every tool call in a session opened by `who`.
+mcp::CallContext HttpContext(const Principal& who) {
+  return mcp::CallContext{.principal = who, .interface = "mcp"};
+}
 
 // A transport-level refusal: an HTTP error status with a JSON-RPC error body (id null), as the
 // spec's "Bad Request" examples and the official SDKs do.
@@ -71,7 +74,8 @@ std::variant<std::shared_ptr<HubSession>, Reply> McpHttp::SessionFor(const Reque
     return RpcErrorReply(400, mcp::kInvalidRequest, "Bad Request: missing Mcp-Session-Id header");
   }
   std::shared_ptr<HubSession> session = hub_.Find(id);
-  if (session == nullptr || session->legacy_sse()) {
+  // Another principal's session is answered exactly like an unknown one.
+  if (session == nullptr || session->legacy_sse() || !session->OwnedBy(request.principal)) {
     return RpcErrorReply(404, mcp::kInvalidRequest, "session not found (ended or unknown)");
   }
   return session;
@@ -129,7 +133,7 @@ std::optional<mcp::Json> McpHttp::Deliver(HubSession& session, const mcp::Json& 
 }
 
 Reply McpHttp::Initialize(const Request& request) const {
-  Result<std::shared_ptr<HubSession>> created = hub_.Create(false, HttpContext());
+  Result<std::shared_ptr<HubSession>> created = hub_.Create(false, HttpContext(request.principal));
   if (!created.ok()) return RpcErrorReply(503, mcp::kInternalError, created.status().message());
   std::shared_ptr<HubSession> session = *created;
   std::optional<mcp::Json> response = session->Handle(server_, request.body);
@@ -164,8 +168,8 @@ std::variant<std::shared_ptr<HubSession>, Reply> McpHttp::OpenStream(const Reque
   return session;
 }
 
-std::variant<std::shared_ptr<HubSession>, Reply> McpHttp::OpenLegacy() const {
-  Result<std::shared_ptr<HubSession>> created = hub_.Create(true, HttpContext());
+std::variant<std::shared_ptr<HubSession>, Reply> McpHttp::OpenLegacy(const Request& request) const {
+  Result<std::shared_ptr<HubSession>> created = hub_.Create(true, HttpContext(request.principal));
   if (!created.ok()) return ErrorReply(503, "backend_unavailable", created.status().message());
   std::shared_ptr<HubSession> session = *created;
   session->AttachStream();
@@ -177,7 +181,7 @@ Reply McpHttp::PostLegacy(const Request& request) const {
   std::string id = request.param("sessionId");
   if (id.empty()) return ErrorReply(400, "invalid_request", "missing sessionId query parameter");
   std::shared_ptr<HubSession> session = hub_.Find(id);
-  if (session == nullptr || !session->legacy_sse()) {
+  if (session == nullptr || !session->legacy_sse() || !session->OwnedBy(request.principal)) {
     return ErrorReply(404, "resource_not_found", "session not found (ended or unknown)");
   }
   mcp::Json doc = mcp::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);

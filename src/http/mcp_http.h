@@ -76,7 +76,9 @@ class McpHttp {
   std::variant<std::shared_ptr<HubSession>, Reply> OpenStream(const Request& request) const;
 
   // GET /sse: a new legacy session (its endpoint event already queued), or the error reply.
-  std::variant<std::shared_ptr<HubSession>, Reply> OpenLegacy() const;
+  // The session belongs to request.principal: only the same principal may use it afterwards
+  // (another one gets 404, as for an unknown session).
+  std::variant<std::shared_ptr<HubSession>, Reply> OpenLegacy(const Request& request) const;
   Reply PostLegacy(const Request& request) const;
 
  private:

@@ -231,8 +231,27 @@ TEST_F(McpHttpTest, ClientsWithoutTheCapabilityGetAToolError) {
   EXPECT_EQ(events[0]["result"]["isError"], true);
 }
 
+TEST_F(McpHttpTest, OnlyTheOpenerMayUseASession) {
+  std::string session = Initialize(Json::object());  // opened by the local principal
+  Json ping = {{"jsonrpc", "2.0"}, {"id", 7}, {"method", "ping"}};
+  Request mine = MakeRequest(ping, {{"Accept", kBothAccepts}, {"Mcp-Session-Id", session}});
+  EXPECT_EQ(std::get<Reply>(mcp_.Post(mine)).status, 200);
+  Request theirs = mine;
+  theirs.principal.name = "mallory";
+  theirs.principal.token_id = "0198c3e2-0000-7000-8000-000000000001";
+  const Reply refused = std::get<Reply>(mcp_.Post(theirs));
+  EXPECT_EQ(refused.status, 404) << refused.body;  // as for an unknown session
+  EXPECT_EQ(mcp_.Delete(theirs).status, 404);
+  EXPECT_EQ(std::get<Reply>(mcp_.Post(mine)).status, 200);  // still there for its owner
+
+  auto legacy = std::get<std::shared_ptr<HubSession>>(mcp_.OpenLegacy(MakeRequest(ping, {})));
+  Request other = MakeRequest(ping, {}, {{"sessionId", legacy->id()}});
+  other.principal.name = "mallory";
+  EXPECT_EQ(mcp_.PostLegacy(other).status, 404);
+}
+
 TEST_F(McpHttpTest, LegacySseCarriesNotificationsOnTheSessionStream) {
-  auto opened = mcp_.OpenLegacy();
+  auto opened = mcp_.OpenLegacy(MakeRequest(Json::object(), {}));
   auto session = std::get<std::shared_ptr<HubSession>>(opened);
   auto post = [&](const Json& msg) {
     return mcp_.PostLegacy(MakeRequest(msg, {}, {{"sessionId", session->id()}}));

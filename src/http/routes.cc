@@ -93,8 +93,8 @@ void McpGet(const RouteDeps& d, const httplib::Request& req, httplib::Response& 
   if (auto* error = std::get_if<Reply>(&opened)) return Write(*error, res);
   Stream(d, std::get<std::shared_ptr<HubSession>>(opened), false, res);
 }
-void SseOpen(const RouteDeps& d, const httplib::Request&, httplib::Response& res) {
-  auto opened = d.mcp.OpenLegacy();
+void SseOpen(const RouteDeps& d, const httplib::Request& req, httplib::Response& res) {
+  auto opened = d.mcp.OpenLegacy(ToRequest(req));
   if (auto* error = std::get_if<Reply>(&opened)) return Write(*error, res);
   Stream(d, std::get<std::shared_ptr<HubSession>>(opened), true, res);
 }

@@ -7,7 +7,10 @@
 namespace memex::http {
 
 HubSession::HubSession(std::string id, bool legacy_sse, mcp::CallContext context)
-    : id_(std::move(id)), legacy_sse_(legacy_sse), session_(std::move(context)) {}
+    : id_(std::move(id)),
+      legacy_sse_(legacy_sse),
+      owner_(context.principal),
+      session_(std::move(context)) {}
 
 std::optional<mcp::Json> HubSession::Handle(const mcp::Server& server, std::string_view text) {
   std::lock_guard lock(handle_mu_);

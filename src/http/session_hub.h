@@ -36,6 +36,10 @@ class HubSession {
   const std::string& id() const { return id_; }
   // True for a legacy SSE session (its responses travel on the stream, not in the POST reply).
   bool legacy_sse() const { return legacy_sse_; }
+  // True when `who` is the principal that opened the session: only its opener may use it.
+  bool OwnedBy(const Principal& who) const {
+    return who.name == owner_.name && who.token_id == owner_.token_id;
+  }
 
   // Handles one message's raw text with this session's state; the response, if any.
   std::optional<mcp::Json> Handle(const mcp::Server& server, std::string_view text);
@@ -76,6 +80,7 @@ class HubSession {
  private:
   const std::string id_;
   const bool legacy_sse_;
+  const Principal owner_;
 
   std::mutex handle_mu_;  // serialises Handle
   mcp::Session session_;  // guarded by handle_mu_

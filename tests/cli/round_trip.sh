@@ -180,4 +180,16 @@ for cmd in remember recall get update forget list export import stats doctor ver
   fi
 done
 
+# Local calls are audited as interface "cli", secrets scrubbed (docs/audit.md).
+AUDIT="$DATA/audit/audit.jsonl"
+if [ -f "$AUDIT" ] && grep -q '"interface":"cli"' "$AUDIT" && grep -q '"tool":"remember"' "$AUDIT" &&
+  grep -q '"tool":"recall"' "$AUDIT"; then
+  pass "CLI calls are audited as cli"
+else
+  fail "CLI calls are audited as cli"
+fi
+if grep -q "AKIAIOSFODNN7EXAMPLE" "$AUDIT"; then fail "the audit file holds no secret"; else pass "the audit file holds no secret"; fi
+run version
+if grep -q '"tool":"version"' "$AUDIT"; then fail "version is not audited"; else pass "version is not audited"; fi
+
 summary
