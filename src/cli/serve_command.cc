@@ -115,7 +115,8 @@ class ServeCommand : public Command {
                 .openapi_json = http::BuildOpenApi(tools, session.deps().version).dump(2),
                 .v1 = &v1,
                 .memory = &memory_routes,
-                .auth = auth.get()}));
+                .auth = auth.get(),
+                .audit = stack->audit_log.get()}));
     std::string host =
         server_config.host.find(':') != std::string::npos && !server_config.host.starts_with("[")
             ? "[" + server_config.host + "]"

@@ -37,7 +37,8 @@ struct HttpServer::Impl {
              .openapi_json = std::move(extras.openapi_json),
              .v1 = extras.v1,
              .memory = extras.memory,
-             .auth = extras.auth} {}
+             .auth = extras.auth,
+             .audit = extras.audit} {}
 
   SessionHub hub;
   McpHttp mcp;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "http/metrics.h"
@@ -33,6 +34,8 @@ struct ServeExtras {
   // borrowed; who may call (authenticator.h). Null or open (auth mode none): every caller is the
   // local admin, and only a loopback address may be bound.
   const Authenticator* auth = nullptr;
+  // borrowed; the audit log for the memory APIs' routes; null: not audited
+  audit::AuditLog* audit = nullptr;
 };
 
 class HttpServer {

@@ -438,6 +438,23 @@ TEST_F(HttpServerTest, RejectsForeignHostAndOrigin) {
   EXPECT_EQ(res->status, 200);
 }
 
+TEST_F(HttpServerTest, WrongMethodsAnswer405WithAllow) {
+  Start();
+  auto cli = Client();
+  auto res = cli->Put("/mcp", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, POST, DELETE");
+  EXPECT_EQ(Json::parse(res->body)["error"]["status"], 405);
+  res = cli->Get("/api/pf_scan");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "POST");
+  res = cli->Get("/no/such/route");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+}
+
 TEST_F(HttpServerTest, RefusesNonLoopbackBind) {
   server_config_.host = "0.0.0.0";
   auto started = HttpServer::Start(server_config_, *pf_server_, *pf_rest_);

@@ -9,6 +9,9 @@
 // Thread-safety: per worker thread (the record is thread-local).
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "core/principal.h"
 #include "http/http_types.h"
 
@@ -27,5 +30,10 @@ Request ToRequest(const httplib::Request& r);
 
 // Writes `reply` (status, headers, body) into `res`.
 void Write(const Reply& reply, httplib::Response& res);
+
+// Told about each finished request of a route table (metrics and audit, routes.cc): the route's
+// label ("POST /v1/recall"), the request and response, and the handler's wall time.
+using RouteObserver = std::function<void(const std::string& label, const httplib::Request& req,
+                                         const httplib::Response& res, double seconds)>;
 
 }  // namespace memex::http

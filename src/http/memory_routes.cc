@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <exception>
 #include <sstream>
 #include <string_view>
@@ -150,9 +151,14 @@ const MemoryRoute kMemoryRoutes[] = {
 
 }  // namespace
 
-void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes) {
+void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes,
+                         RouteObserver observe) {
   for (const MemoryRoute& r : kMemoryRoutes) {
-    httplib::Server::Handler h = [&routes, r](const httplib::Request& req, httplib::Response& res) {
+    std::string label = std::string(r.method) + " " + r.pattern;
+    if (size_t at = label.find("([^/]+)"); at != std::string::npos) label.replace(at, 7, "{id}");
+    httplib::Server::Handler h = [&routes, r, observe, label](const httplib::Request& req,
+                                                              httplib::Response& res) {
+      const auto start = std::chrono::steady_clock::now();
       // The catch-all of these routes: nothing thrown reaches httplib's workers.
       try {
         Reply reply = r.body != nullptr ? (routes.*r.body)(ToRequest(req))
@@ -162,6 +168,10 @@ void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes) {
         Write(MemoryErrorReply(Internal(std::string("unexpected exception: ") + e.what())), res);
       } catch (...) {
         Write(MemoryErrorReply(Internal("unexpected exception")), res);
+      }
+      if (observe) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        observe(label, req, res, took.count());
       }
     };
     if (r.method == "GET") server.Get(r.pattern, h);

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "http/http_types.h"
+#include "http/httplib_adapter.h"
 #include "service/memory_service.h"
 
 namespace httplib {
@@ -57,6 +58,8 @@ Reply MemoryErrorReply(const Status& status);
 
 // Registers the routes above on `server` (called once from routes.cc). `routes` must outlive the
 // server.
-void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes);
+// `observe` (may be empty) is told about every request after its handler ran.
+void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes,
+                         RouteObserver observe = nullptr);
 
 }  // namespace memex::http

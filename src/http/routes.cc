@@ -112,6 +112,16 @@ void OpenApi(const RouteDeps& d, const httplib::Request&, httplib::Response& res
   res.set_content(d.openapi_json, "application/json");
 }
 
+// A method the path does not serve: 405 with the methods it does.
+template <const char* kAllow>
+void NotAllowed(const RouteDeps&, const httplib::Request& req, httplib::Response& res) {
+  Reply r = ErrorReply(405, "invalid_request", req.method + " is not allowed here");
+  r.headers.emplace_back("Allow", kAllow);
+  Write(r, res);
+}
+constexpr char kMcpMethods[] = "GET, POST, DELETE";
+constexpr char kPostOnly[] = "POST";
+
 struct Route {
   std::string_view method;
   const char* pattern;
@@ -129,6 +139,10 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/mcp",              McpDelete},    // streamable HTTP: end the session
     {"GET",    "/sse",              SseOpen},      // legacy SSE (2024-11-05): open a session
     {"POST",   "/message",          SsePost},      // legacy SSE: one message, answer on the stream
+    {"PUT",    "/mcp",              NotAllowed<kMcpMethods>},
+    {"PATCH",  "/mcp",              NotAllowed<kMcpMethods>},
+    {"GET",    "/message",          NotAllowed<kPostOnly>},
+    {"GET",    R"(/api/(pf_[^/]+))", NotAllowed<kPostOnly>},
 };
 // clang-format on
 
@@ -163,6 +177,38 @@ httplib::Server::Handler Wrap(const RouteDeps& deps, const Route& route) {
   };
 }
 
+// One audit line for a memory-API request: its JSON body and query parameters as the arguments,
+// the error when the status says one.
+audit::AuditEntry RouteAuditEntry(const std::string& label, const httplib::Request& req,
+                                  const httplib::Response& res, double seconds) {
+  const auto now = std::chrono::system_clock::now();
+  audit::AuditEntry e{
+      .time_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() -
+          static_cast<int64_t>(seconds * 1000),
+      .principal = ToRequest(req).principal.name,
+      .interface = "rest",
+      .route = label,
+      .duration_ms = seconds * 1000,
+      .result_bytes = res.body.size()};
+  audit::Json args = audit::Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (args.is_discarded() || !args.is_object()) args = audit::Json::object();
+  for (const auto& [name, value] : req.params) args["?" + name] = value;
+  e.args = std::move(args);
+  if (res.status >= 400) {
+    audit::Json body = audit::Json::parse(res.body, nullptr, false);
+    std::string message = res.body.substr(0, 300);
+    if (body.is_object() && body.contains("error")) {
+      const audit::Json& err = body["error"];
+      message = err.is_string()   ? err.get<std::string>()
+                : err.is_object() ? err.value("message", message)
+                                  : message;
+    }
+    e.error = audit::AuditError{"http_" + std::to_string(res.status), message};
+  }
+  return e;
+}
+
 }  // namespace
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
@@ -170,9 +216,18 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
     if (r.method == "GET") server.Get(r.pattern, Wrap(deps, r));
     if (r.method == "POST") server.Post(r.pattern, Wrap(deps, r));
     if (r.method == "DELETE") server.Delete(r.pattern, Wrap(deps, r));
+    if (r.method == "PUT") server.Put(r.pattern, Wrap(deps, r));
+    if (r.method == "PATCH") server.Patch(r.pattern, Wrap(deps, r));
   }
-  if (deps.v1 != nullptr) InstallV1Routes(server, *deps.v1);
-  if (deps.memory != nullptr) InstallMemoryRoutes(server, *deps.memory);
+  // The memory APIs call the service directly, not a tool: counted and audited per route here
+  // (tool calls are audited by the tool registry).
+  RouteObserver observe = [&deps](const std::string& label, const httplib::Request& req,
+                                  const httplib::Response& res, double seconds) {
+    if (deps.metrics != nullptr) deps.metrics->ObserveRequest(label, res.status, seconds);
+    if (deps.audit != nullptr) deps.audit->Record(RouteAuditEntry(label, req, res, seconds));
+  };
+  if (deps.v1 != nullptr) InstallV1Routes(server, *deps.v1, observe);
+  if (deps.memory != nullptr) InstallMemoryRoutes(server, *deps.memory, observe);
   // DNS-rebinding protection before any route runs (request_guard.h).
   server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
     if (!HostAllowed(req.get_header_value("Host"), deps.allowed_hosts)) {
@@ -254,10 +309,12 @@ constexpr V1Route kV1Routes[] = {
 
 }  // namespace
 
-void InstallV1Routes(httplib::Server& server, const V1Api& api) {
+void InstallV1Routes(httplib::Server& server, const V1Api& api, RouteObserver observe) {
   for (const V1Route& r : kV1Routes) {
-    httplib::Server::Handler h = [&api, handler = r.handler](const httplib::Request& req,
-                                                             httplib::Response& res) {
+    httplib::Server::Handler h = [&api, handler = r.handler, observe,
+                                  label = std::string(r.method) + " " + r.pattern](
+                                     const httplib::Request& req, httplib::Response& res) {
+      const auto start = std::chrono::steady_clock::now();
       try {
         Write((api.*handler)(ToRequest(req)), res);
       } catch (const std::exception& e) {
@@ -265,6 +322,10 @@ void InstallV1Routes(httplib::Server& server, const V1Api& api) {
         Write(V1ErrorReply(500, "internal error"), res);
       } catch (...) {
         Write(V1ErrorReply(500, "internal error"), res);
+      }
+      if (observe) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        observe(label, req, res, took.count());
       }
     };
     if (r.method == "GET") server.Get(r.pattern, h);

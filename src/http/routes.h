@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "http/authenticator.h"
 #include "http/mcp_http.h"
 #include "http/memory_routes.h"
@@ -38,6 +39,8 @@ struct RouteDeps {
   // null: every caller is the local admin (auth mode none, tests); else asked before any route
   // except /health.
   const Authenticator* auth = nullptr;
+  // null: no audit of the memory APIs' routes (tool calls are audited by the registry)
+  audit::AuditLog* audit = nullptr;
 };
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps);

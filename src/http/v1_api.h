@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "core/scope.h"
 #include "http/http_types.h"
+#include "http/httplib_adapter.h"
 #include "service/memory_service.h"
 
 namespace httplib {
@@ -52,6 +53,7 @@ class V1Api {
 
 // Registers the /v1 routes on `server` (routes.cc, the one route table). `api` must outlive the
 // server.
-void InstallV1Routes(httplib::Server& server, const V1Api& api);
+// `observe` (may be empty) is told about every request after its handler ran.
+void InstallV1Routes(httplib::Server& server, const V1Api& api, RouteObserver observe = nullptr);
 
 }  // namespace memex::http

@@ -157,5 +157,13 @@ expect "a URL without http://: invalid input" 3 --err "--server: invalid server 
 
 if [ -e "$NO_DATA" ]; then fail "the client created no data directory"; else pass "the client created no data directory"; fi
 
+# The server audits the memory API's routes (docs/audit.md); the client audits nothing.
+SRV_AUDIT="$SRV_DATA/audit/audit.jsonl"
+if grep -q '"route":"POST /api/memories/remember"' "$SRV_AUDIT" 2>/dev/null &&
+  grep -q '"interface":"rest"' "$SRV_AUDIT"; then
+  pass "the server audits /api/memories routes"
+else
+  fail "the server audits /api/memories routes"
+fi
 stop_server
 summary
