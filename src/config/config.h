@@ -53,6 +53,10 @@ struct RecallConfig {
   double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
   double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation
   bool stop_words = true;  // recall.stop_words: drop English stop words from queries
+  // recall.cache_entries: answers kept for repeated identical recalls, dropped as soon as a
+  // memory in the searched scopes changes (0 = no cache)
+  int cache_entries = 4096;
+  int cache_ttl_ms = 60000;  // recall.cache_ttl_ms: an answer is recomputed after this long
 };
 
 struct ScopeConfig {

@@ -359,6 +359,8 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
   RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));
   RETURN_IF_ERROR(r.Bool("stop_words", out.stop_words));
+  RETURN_IF_ERROR(r.Int("cache_entries", out.cache_entries, 0, 1000000));
+  RETURN_IF_ERROR(r.Int("cache_ttl_ms", out.cache_ttl_ms, 0, kIntMax));
   r.Finish();
   if (out.default_limit > out.max_limit) {
     return r.Error(t, "default_limit",

@@ -44,6 +44,8 @@ const std::vector<std::string>& AllKeys() {
       "recall.default_limit",
       "recall.max_limit",
       "recall.candidate_cap",
+      "recall.cache_entries",
+      "recall.cache_ttl_ms",
       "recall.ident_cap",
       "recall.weight_text",
       "recall.weight_exact",

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "codec/memory_json.h"
+#include "service/recall_cache.h"
 
 namespace memex {
 namespace {
@@ -80,7 +81,13 @@ MemoryService::MemoryService(Store& store, const Config& config, const Clock& cl
       config_(config),
       clock_(clock),
       redactor_(redactor),
+      cache_(config.recall.cache_entries > 0
+                 ? std::make_unique<RecallCache>(static_cast<size_t>(config.recall.cache_entries),
+                                                 config.recall.cache_ttl_ms)
+                 : nullptr),
       access_(std::make_unique<AccessRecorder>(store, clock)) {}
+
+MemoryService::~MemoryService() = default;
 
 Status MemoryService::ValidateNew(NewMemory& m, int* redactions) const {
   RETURN_IF_ERROR(CheckScope(m.scope));
@@ -150,6 +157,24 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   const RecallConfig& rc = config_.recall;
   int limit = req.limit == 0 ? rc.default_limit : std::min(req.limit, rc.max_limit);
 
+  // An identical recall since the last change to these scopes has the same answer.
+  std::string cache_key, generation;
+  if (cache_ != nullptr) {
+    ASSIGN_OR_RETURN(generation, store_.SearchGeneration(req.filter));
+    cache_key = RecallCache::Key(req, limit);
+    if (std::optional<RecallResponse> hit = cache_->Find(cache_key, generation, clock_.NowMs())) {
+      std::vector<std::string> ids;
+      ids.reserve(hit->hits.size());
+      for (const RankedHit& h : hit->hits) ids.push_back(h.memory.id);
+      access_->Note(ids);
+      hit->cached = true;
+      hit->elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+      return std::move(*hit);
+    }
+  }
+
   RecallResponse resp;
   resp.plan = AnalyzeQuery(req.query, rc);
   QueryPlan& plan = resp.plan;
@@ -189,6 +214,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     resp.hits.push_back(std::move(hit));
   }
   access_->Note(ids);
+  if (cache_ != nullptr) cache_->Put(cache_key, std::move(generation), resp, clock_.NowMs());
   resp.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();

@@ -26,6 +26,8 @@
 
 namespace memex {
 
+class RecallCache;
+
 struct RememberRequest {
   NewMemory memory;  // scope must be set; created_ms 0 = now
 };
@@ -50,6 +52,7 @@ struct RecallResponse {
   int64_t total_candidates = 0;  // before pagination
   QueryPlan plan;                // how the query was understood (terms, identifiers, bounds)
   int64_t elapsed_us = 0;
+  bool cached = false;  // served from the recall cache (nothing changed since it was computed)
 };
 
 struct UpdateRequest {
@@ -97,6 +100,7 @@ class MemoryService : public MemoryApi {
  public:
   // Borrows everything; all must outlive the service.
   MemoryService(Store& store, const Config& config, const Clock& clock, const Redactor& redactor);
+  ~MemoryService() override;
 
   // Errors: kInvalidArgument (empty content, invalid UTF-8, too large, bad tags) with nothing
   // stored; store errors otherwise.
@@ -132,6 +136,7 @@ class MemoryService : public MemoryApi {
   const Config& config_;
   const Clock& clock_;
   const Redactor& redactor_;
+  std::unique_ptr<RecallCache> cache_;  // null when recall.cache_entries is 0
   // Last: destroyed first, writing pending statistics while the store is still there.
   std::unique_ptr<AccessRecorder> access_;
 };

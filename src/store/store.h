@@ -106,6 +106,10 @@ class Store {
   virtual Result<IdentResult> SearchIdents(const IdentQuery& q) = 0;
   // Loads rows by DocId; unknown ids are skipped. Order follows `docs`.
   virtual Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) = 0;
+  // A value that changes whenever a memory visible to `filter`'s scopes is stored, superseded,
+  // forgotten or purged (by any process): equal values mean a search of those scopes would find
+  // the same rows. Access statistics do not change it. Cheap (per-scope counters).
+  virtual Result<std::string> SearchGeneration(const SearchFilter& filter) = 0;
   // Adds each entry's count to access_count and raises last_accessed_ms to its last_ms (never
   // lowers it), in one transaction; unknown ids are skipped. Best effort: callers may ignore
   // kUnavailable.

@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   // Tombstones are skipped like unknown ids (a search never hands them out).
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override;
   Status RecordAccess(const std::vector<AccessCount>& accesses) override;
+  Result<std::string> SearchGeneration(const SearchFilter& filter) override;
   Status Scan(const SearchFilter& filter, bool include_forgotten,
               const MemoryVisitor& visit) override;
   Result<int64_t> ImportRows(const std::vector<Memory>& rows) override;

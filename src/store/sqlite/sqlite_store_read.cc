@@ -1,5 +1,6 @@
 // SqliteStore: the read operations. Each runs on a pooled read connection inside one read
 // transaction, so it sees one consistent snapshot while the writer carries on (WAL).
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -214,6 +215,34 @@ Result<StoreStats> SqliteStore::Stats(const SearchFilter& filter) {
     return Status::Ok();
   }));
   return stats;
+}
+
+Result<std::string> SqliteStore::SearchGeneration(const SearchFilter& filter) {
+  std::string out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, filter));
+    // Every write of a memory moves one of these per-scope figures: a new row raises last_doc, a
+    // supersession moves live to superseded, a forget moves live to forgotten, a purge lowers a
+    // count. One fixed statement, filtered here, so the statement cache holds one entry.
+    ASSIGN_OR_RETURN(StatementRef stmt,
+                     db.Prepare("SELECT c.scope_id, sum(c.live), sum(c.superseded), "
+                                "sum(c.forgotten), s.first_doc, s.last_doc FROM scope_counts c "
+                                "JOIN scopes s USING (scope_id) GROUP BY c.scope_id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      const int64_t scope_id = stmt->ColumnInt(0);
+      if (!scopes.all && !std::binary_search(scopes.ids.begin(), scopes.ids.end(), scope_id)) {
+        continue;
+      }
+      for (int c = 0; c < 6; ++c) {
+        out += std::to_string(stmt->ColumnInt(c));
+        out += c == 5 ? ';' : ',';
+      }
+    }
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<TextResult> SqliteStore::SearchText(const TextQuery& q) {

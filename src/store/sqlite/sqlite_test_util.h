@@ -78,6 +78,9 @@ class TempSqliteStore final : public Store {
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override {
     return inner_->Hydrate(docs);
   }
+  Result<std::string> SearchGeneration(const SearchFilter& filter) override {
+    return inner_->SearchGeneration(filter);
+  }
   Status RecordAccess(const std::vector<AccessCount>& accesses) override {
     return inner_->RecordAccess(accesses);
   }

@@ -146,9 +146,8 @@ Status TextSearcher::CachedCandidates(const ScopePart& part, const std::string& 
                                       const std::vector<size_t>& phrase_terms, TextResult& out) {
   const std::string match = Match(part, expr);  // bound without a copy: must outlive Step()
   ASSIGN_OR_RETURN(StatementRef stmt,
-                   db_.Prepare("SELECT rowid, memex_tf(" + part.table + ", ?3) FROM " +
-                               part.table + " WHERE " + part.table +
-                               " MATCH ?1 ORDER BY rowid DESC LIMIT ?2"));
+                   db_.Prepare("SELECT rowid, memex_tf(" + part.table + ", ?3) FROM " + part.table +
+                               " WHERE " + part.table + " MATCH ?1 ORDER BY rowid DESC LIMIT ?2"));
   stmt->BindText(1, match);
   stmt->BindInt(2, cap_);
   stmt->BindInt(3, static_cast<int64_t>(phrase_terms.size()));
