@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -212,19 +213,19 @@ Status WaitHealthy(int port) {
 }
 
 struct Server {
-  TempDir dir;
   int port = 0;
   ChildProcess child;
 };
 
-Result<Server> StartServe(const std::string& memex, TempDir dir, const std::string& scope) {
+// `memex serve` on data directory `data`; `config`: a config file to pass, or "".
+Result<Server> StartServe(const std::string& memex, const std::string& data,
+                          const std::string& scope, const std::string& config = "") {
   ASSIGN_OR_RETURN(int port, PickFreePort());
-  std::string data = dir.path();
-  ASSIGN_OR_RETURN(ChildProcess child,
-                   ChildProcess::Spawn({memex, "--data-dir", data, "--scope", scope, "serve",
-                                        "--port", std::to_string(port)},
-                                       data + "/serve.log"));
-  Server s{std::move(dir), port, std::move(child)};
+  std::vector<std::string> argv = {memex, "--data-dir", data, "--scope", scope};
+  if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+  argv.insert(argv.end(), {"serve", "--port", std::to_string(port)});
+  ASSIGN_OR_RETURN(ChildProcess child, ChildProcess::Spawn(argv, data + "/serve.log"));
+  Server s{port, std::move(child)};
   RETURN_IF_ERROR(WaitHealthy(port));
   return s;
 }
@@ -324,7 +325,7 @@ Result<ServerResult> RunServer(const ServerOptions& opts) {
   {  // 2. streamable HTTP
     std::cerr << "server: MCP over streamable HTTP (memex serve, POST /mcp)\n";
     ASSIGN_OR_RETURN(TempDir dir, TempDir::Create(opts.tmp_parent, "memex-bench-srv-"));
-    ASSIGN_OR_RETURN(Server server, StartServe(memex, std::move(dir), "bench/mcp"));
+    ASSIGN_OR_RETURN(Server server, StartServe(memex, dir.path(), "bench/mcp"));
     HttpMcpClient client(server.port);
     ASSIGN_OR_RETURN(TransportResult t, RunTransport(client, "http", opts));
     result.transports.push_back(std::move(t));
@@ -336,20 +337,33 @@ Result<ServerResult> RunServer(const ServerOptions& opts) {
     ASSIGN_OR_RETURN(std::vector<std::string> queries, BuildLoadDatabase(dir.path(), opts, ingest));
     result.load_memories = ingest.stored;
     result.load_build_seconds = ingest.seconds;
-    ASSIGN_OR_RETURN(Server server, StartServe(memex, std::move(dir), "bench/srv"));
     std::vector<std::string> scan_bodies, recall_bodies;
     for (const auto& q : queries) {
       scan_bodies.push_back(json({{"query", q}, {"limit", 10}}).dump());
       recall_bodies.push_back(
           json({{"query", q}, {"limit", 10}, {"namespace", "bench/srv"}}).dump());
     }
-    (void)RunLoad(server.port, "/api/pf_scan", scan_bodies, 4, 1.0);  // warm-up
-    for (const auto& [route, bodies] : {std::pair{std::string("/api/pf_scan"), &scan_bodies},
-                                        std::pair{std::string("/v1/recall"), &recall_bodies}}) {
-      for (int clients : opts.clients) {
-        std::cerr << "server: " << route << " with " << clients << " clients for "
-                  << opts.load_seconds << " s\n";
-        result.loads.push_back(RunLoad(server.port, route, *bodies, clients, opts.load_seconds));
+    // The default configuration first, then the same load with the recall cache off: what
+    // every request costs when no answer can be reused.
+    const std::string no_cache = dir.path() + "/no-cache.toml";
+    {
+      std::ofstream f(no_cache);
+      f << "[recall]\ncache_entries = 0\n";
+      if (!f) return Unavailable("cannot write " + no_cache);
+    }
+    for (bool cached : {true, false}) {
+      ASSIGN_OR_RETURN(Server server,
+                       StartServe(memex, dir.path(), "bench/srv", cached ? "" : no_cache));
+      (void)RunLoad(server.port, "/api/pf_scan", scan_bodies, 4, 1.0);  // warm-up
+      for (const auto& [route, bodies] : {std::pair{std::string("/api/pf_scan"), &scan_bodies},
+                                          std::pair{std::string("/v1/recall"), &recall_bodies}}) {
+        for (int clients : opts.clients) {
+          std::cerr << "server: " << route << " with " << clients << " clients for "
+                    << opts.load_seconds << " s" << (cached ? "" : ", recall cache off") << "\n";
+          LoadResult load = RunLoad(server.port, route, *bodies, clients, opts.load_seconds);
+          load.cached = cached;
+          result.loads.push_back(std::move(load));
+        }
       }
     }
   }

@@ -46,10 +46,10 @@ double ServerOverheadP50Ms(const ServerResult& r) {
   return -1;
 }
 
-double ServerMinThroughput(const ServerResult& r, const std::string& route) {
+double ServerMinThroughput(const ServerResult& r, const std::string& route, bool cached) {
   double lowest = -1;
   for (const auto& l : r.loads) {
-    if (l.route != route) continue;
+    if (l.route != route || l.cached != cached) continue;
     lowest = lowest < 0 ? l.per_second : std::min(lowest, l.per_second);
   }
   return lowest;
@@ -91,10 +91,10 @@ void PrintServer(const ServerResult& r, std::ostream& out) {
   out << head;
   for (const auto& l : r.loads) {
     char row[240];
-    std::snprintf(row, sizeof row, "  %-13s %7d %7.1f %9lld %10.0f %8.3f %8.3f %8.3f %7lld\n",
+    std::snprintf(row, sizeof row, "  %-13s %7d %7.1f %9lld %10.0f %8.3f %8.3f %8.3f %7lld%s\n",
                   l.route.c_str(), l.clients, l.seconds, static_cast<long long>(l.requests),
                   l.per_second, l.latency.p50_ms, l.latency.p95_ms, l.latency.p99_ms,
-                  static_cast<long long>(l.errors));
+                  static_cast<long long>(l.errors), l.cached ? "" : "  no cache");
     out << row;
     if (!l.first_error.empty()) out << "    first error: " << l.first_error << "\n";
   }
@@ -109,6 +109,10 @@ void PrintServerBars(const ServerResult& r, std::ostream& out) {
         << Line(" lowest %.0f req/s at 8-32 clients  >= %.0f/s", ServerMinThroughput(r, route),
                 kServerThroughputBarPerSecond, 0, 0)
         << "     " << Verdict(ThroughputPasses(r, route)) << "\n";
+    out << "  server  " << route
+        << Line(" lowest %.0f req/s with the recall cache off (no bar; every request computed)",
+                ServerMinThroughput(r, route, false), 0, 0, 0)
+        << "\n";
   }
 }
 
@@ -133,6 +137,7 @@ json ServerToJson(const ServerResult& r) {
   json loads = json::array();
   for (const auto& l : r.loads) {
     loads.push_back({{"route", l.route},
+                     {"recall_cache", l.cached},
                      {"clients", l.clients},
                      {"seconds", l.seconds},
                      {"requests", l.requests},
@@ -146,6 +151,8 @@ json ServerToJson(const ServerResult& r) {
   j["overhead_pass"] = OverheadPasses(r);
   j["pf_scan_min_per_second"] = ServerMinThroughput(r, "/api/pf_scan");
   j["v1_recall_min_per_second"] = ServerMinThroughput(r, "/v1/recall");
+  j["pf_scan_min_per_second_no_cache"] = ServerMinThroughput(r, "/api/pf_scan", false);
+  j["v1_recall_min_per_second_no_cache"] = ServerMinThroughput(r, "/v1/recall", false);
   j["throughput_pass"] = ThroughputPasses(r, "/api/pf_scan") && ThroughputPasses(r, "/v1/recall");
   return j;
 }

@@ -70,6 +70,8 @@ struct ServerConfig {
   int max_body_bytes = 4 << 20;  // server.max_body_bytes: larger request bodies answer 413
   int read_timeout_ms = 30000;   // server.read_timeout_ms: per read of a request
   int sse_keepalive_ms = 15000;  // server.sse_keepalive_ms: idle SSE streams get a comment
+  // server.session_idle_ms: an MCP session unused this long, with no stream open, is reclaimed
+  int session_idle_ms = 30 * 60 * 1000;
   // server.allowed_hosts: Host header names accepted (any port); DNS-rebinding protection.
   std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
   // server.allowed_origins: Origin values accepted besides loopback origins (exact match).

@@ -486,6 +486,7 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(vr.Int("max_body_bytes", cfg.server.max_body_bytes, 1, kIntMax));
   RETURN_IF_ERROR(vr.Int("read_timeout_ms", cfg.server.read_timeout_ms, 1, kIntMax));
   RETURN_IF_ERROR(vr.Int("sse_keepalive_ms", cfg.server.sse_keepalive_ms, 100, kIntMax));
+  RETURN_IF_ERROR(vr.Int("session_idle_ms", cfg.server.session_idle_ms, 1000, kIntMax));
   RETURN_IF_ERROR(vr.StringList("allowed_hosts", cfg.server.allowed_hosts));
   RETURN_IF_ERROR(vr.StringList("allowed_origins", cfg.server.allowed_origins));
   RETURN_IF_ERROR(vr.Int("rate_limit_per_sec", cfg.server.rate_limit_per_sec, 0, kIntMax));

@@ -63,6 +63,7 @@ const std::vector<std::string>& AllKeys() {
       "server.sse_keepalive_ms",
       "server.allowed_hosts",
       "server.allowed_origins",
+      "server.session_idle_ms",
       "server.rate_limit_per_sec",
       "server.rate_limit_burst",
       "auth.mode",

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -26,7 +27,8 @@ constexpr int kListenBacklog = 1024;
 struct HttpServer::Impl {
   Impl(const ServerConfig& config, const mcp::Server& mcp_server, const RestApi& rest,
        ServeExtras extras)
-      : mcp(mcp_server, hub),
+      : config_session_idle_ms(config.session_idle_ms),
+        mcp(mcp_server, hub),
         deps{.mcp = mcp,
              .rest = rest,
              .hub = hub,
@@ -40,7 +42,8 @@ struct HttpServer::Impl {
              .auth = extras.auth,
              .audit = extras.audit} {}
 
-  SessionHub hub;
+  const int64_t config_session_idle_ms;  // before hub, which reads it
+  SessionHub hub{4096, std::chrono::milliseconds(config_session_idle_ms)};
   McpHttp mcp;
   RouteDeps deps;
   httplib::Server server;
@@ -93,6 +96,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config
   svr.set_tcp_nodelay(true);
   svr.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
   svr.set_read_timeout(config.read_timeout_ms / 1000, (config.read_timeout_ms % 1000) * 1000);
+  // A connection waiting for its (next) request holds a worker too: httplib keeps it for its
+  // keep-alive timeout (5 s), even when read_timeout_ms is shorter. Whole seconds, 1..5.
+  svr.set_keep_alive_timeout(std::clamp<time_t>(config.read_timeout_ms / 1000, 1, 5));
   InstallRoutes(svr, impl->deps);
 
   // "localhost" resolves to both families; bind the IPv4 loopback, which every client tries.

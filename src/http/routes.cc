@@ -239,6 +239,14 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
       Write(ErrorReply(403, "access_violation", "Origin not allowed"), res);
       return httplib::Server::HandlerResponse::Handled;
     }
+    // httplib checks max_body_bytes against Content-Length only: a chunked body would be read
+    // whole, however large. Every client of memex sends Content-Length.
+    if (req.has_header("Transfer-Encoding")) {
+      Write(ErrorReply(411, "invalid_request",
+                       "chunked request bodies are not accepted; send Content-Length"),
+            res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // Who is calling, once per request, before any route (authenticator.h); /health is public.
     if (deps.auth == nullptr || req.path == "/health") {
       SetPrincipal(req, Principal::Local());

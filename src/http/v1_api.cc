@@ -444,6 +444,8 @@ Reply V1Api::Forget(const Request& request) const {
   }
   Result<Scope> scope = ResolveNamespace(*body, default_scope_);
   if (!scope.ok()) return FromStatus(scope.status());
+  // A namespace the caller may not write to is refused as a whole, as on every other route.
+  if (Status st = request.principal.MayWrite(*scope); !st.ok()) return FromStatus(st);
 
   // Ids that are unknown, already forgotten or of another scope are skipped, not errors:
   // `deleted` counts what this call forgot.

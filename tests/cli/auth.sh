@@ -82,30 +82,30 @@ auth_args() {  # CRED: sets A, the curl arguments that authenticate as CRED
 # The whole store as the admin sees it: one sorted line per memory version.
 snapshot() {
   curl -s --max-time 10 -H "Authorization: Bearer ${TOK[admin]}" "$URL/api/memories/export" \
-    -d '{"all_scopes":true,"include_history":true}' | python3 -c 'import json,sys
-rows = [json.loads(l) for l in sys.stdin if l.strip()]
-for r in sorted(rows, key=lambda r: r["id"]):
-    print(r["id"], r["workspace"], r["project"], r["version"], r["status"], r["deleted_at"],
-          sorted(r["tags"]), r["content"])'
+    -d '{"all_scopes":true,"include_history":true}' -o "$T/.snapshot"
+  eval_json jsonl "$T/.snapshot" 'sorted((r["id"], r["workspace"], r["project"], r["version"], r["status"], r["deleted_at"], sorted(r["tags"]), r["content"]) for r in d)'
 }
 live_count() {  # the number of live memories over every scope, as the admin sees it
   curl -s --max-time 10 -H "Authorization: Bearer ${TOK[admin]}" "$URL/api/memories/stats" \
-    -d '{"all_scopes":true}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["live"])'
+    -d '{"all_scopes":true}' -o "$T/.stats"
+  eval_json json "$T/.stats" 'd["live"]'
 }
 
 LIVE_WANT=8  # the seeded memories; every acknowledged create / forget moves it
 
 # expect_http NAME FAMILY WANT: checks CODE and the error body of the last http call.
 #   FAMILY: pf (pagefault envelope), native (memex codes), v1 ({"error":"..."}), mcp, plain.
+#   WANT: a status, or STATUS:CODE to name the error code.
 expect_http() {
-  local name="$1" fam="$2" want="$3" why=() code=""
+  local name="$1" fam="$2" want="${3%%:*}" why=() code=""
   [ "$CODE" = "$want" ] || why+=("HTTP $CODE, want $want")
   if [ "$want" = 401 ]; then
     code="$(body_json 'd["error"]["code"]')"
     [ "$code" = unauthenticated ] || why+=("error.code '$code', want unauthenticated")
     [[ "$(header WWW-Authenticate)" == Bearer* ]] || why+=("no WWW-Authenticate: Bearer")
   elif [ "${want:0:1}" = 4 ]; then
-    case "$fam:$want" in
+    case "$fam:$3" in
+      *:*:*) code="${3##*:}" ;;
       pf:403) code=access_violation ;;
       pf:404) code=resource_not_found ;;
       native:403) code=permission_denied ;;
@@ -186,7 +186,8 @@ row "POST /api/pf_peek" pf r POST /api/pf_peek "{\"uri\":\"memex://acme/api/memo
 row "POST /api/pf_poke" pf w POST /api/pf_poke \
   '{"mode":"memory","scope":"acme/api","content":"pf_poke memory written by @CRED"}' \
   403 200 200 403
-row "POST /api/pf_fault" pf r POST /api/pf_fault '{"query":"what did we decide?"}' 404 404 404 404
+row "POST /api/pf_fault" pf r POST /api/pf_fault '{"query":"what did we decide?"}' \
+  404:agent_not_found 404:agent_not_found 404:agent_not_found 404:agent_not_found
 row "POST /api/pf_ps" pf r POST /api/pf_ps '{}' 200 200 200 200
 
 # --- memoryOSS /v1 ------------------------------------------------------------------------------------
@@ -209,23 +210,34 @@ row "GET /v1/memories" v1 r GET "/v1/memories?namespace=acme/api&limit=5" "" 200
 row "PATCH /v1/update" v1 u PATCH /v1/update \
   "{\"id\":\"$ACME_UPD_V1\",\"content\":\"acme api: rotate the signing keys, by @CRED\",\"namespace\":\"acme/api\"}" \
   403 200 200 404
-# Forget by a token that cannot read the namespace skips the id, as an unknown one ({"deleted":0}).
+# Forget by a token whose scopes do not cover the namespace: 403, as docs/http.md promises for
+# every /v1 call ("a namespace outside them answers 403").
 for cred in "${UNAUTH[@]}"; do
   check "DELETE /v1/forget" v1 "$cred" 401 w DELETE /v1/forget \
     --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
 done
 check "DELETE /v1/forget" v1 read 403 w DELETE /v1/forget \
   --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
-check "DELETE /v1/forget" v1 wrong 200 w DELETE /v1/forget \
-  --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
-expect_json "DELETE /v1/forget [wrong]: nothing deleted" 'd["deleted"]' 0
+before="$(snapshot)"
+auth_args wrong
+http DELETE /v1/forget "${A[@]}" --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
+if [ "$CODE" = 403 ]; then
+  expect_http "DELETE /v1/forget [wrong] -> 403" v1 403
+elif [ "$CODE" = 200 ] && [ "$(body_json 'd["deleted"]')" = 0 ]; then
+  known_bug "DELETE /v1/forget [wrong] -> 403" \
+    "a namespace outside the token's scopes answers 200 {\"deleted\":0} on /v1/forget (403 on every other /v1 route, docs/http.md)"
+else
+  fail "DELETE /v1/forget [wrong] -> 403" "HTTP $CODE $BODY"
+fi
+if [ "$(snapshot)" = "$before" ]; then pass "DELETE /v1/forget [wrong]: refused write changed nothing"
+else fail "DELETE /v1/forget [wrong]: refused write changed nothing"; fi
 check "DELETE /v1/forget" v1 write 200 w DELETE /v1/forget \
   --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
-expect_json "DELETE /v1/forget [write]: one deleted" 'd["deleted"]' 1
+expect_body "DELETE /v1/forget [write]: one deleted" 'd["deleted"]' 1
 LIVE_WANT=$((LIVE_WANT - 1))
 check "DELETE /v1/forget" v1 admin 200 w DELETE /v1/forget \
   --data-binary "{\"ids\":[\"$ACME_V1F\"],\"namespace\":\"acme/api\"}"
-expect_json "DELETE /v1/forget [admin]: already forgotten, none deleted" 'd["deleted"]' 0
+expect_body "DELETE /v1/forget [admin]: already forgotten, none deleted" 'd["deleted"]' 0
 
 # --- native /api/memories -------------------------------------------------------------------------
 row "POST /api/memories/remember" native w POST /api/memories/remember \
@@ -272,7 +284,8 @@ row "GET /metrics" plain r GET /metrics "" 200 200 200 200
 if grep -q '^memex_http_requests_total' <<<"$BODY"; then pass "GET /metrics: Prometheus text"; else
   fail "GET /metrics: Prometheus text"; fi
 row "GET /api/openapi.json" plain r GET /api/openapi.json "" 200 200 200 200
-expect_json "GET /api/openapi.json: an OpenAPI 3.1 document" 'd["openapi"][:3]' 3.1
+if [ "$(body_json 'd["openapi"][:3]')" = 3.1 ]; then pass "GET /api/openapi.json: OpenAPI 3.1"; else
+  fail "GET /api/openapi.json: OpenAPI 3.1"; fi
 
 # --- MCP: streamable HTTP (/mcp) ------------------------------------------------------------------
 MCP_H=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream')
@@ -368,7 +381,7 @@ sse_session() {
   local cred="$1" f="$T/sse.$1" pid endpoint="" _
   auth_args "$cred"
   : >"$f"
-  curl -s -N --max-time 8 -o "$f" -w '%{http_code}' "${A[@]}" "$URL/sse" >"$f.code" 2>/dev/null &
+  curl -s -N --max-time 8 -o "$f" -D "$f.hdr" "${A[@]}" "$URL/sse" 2>/dev/null &
   pid=$!
   for _ in $(seq 1 50); do  # at most 5 s
     endpoint="$(grep -o '^data: /message?sessionId=[0-9a-f]*' "$f" | head -1 | cut -c7-)"
@@ -393,7 +406,7 @@ sse_session() {
   fi
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  SSE_CODE="$(cat "$f.code")"
+  SSE_CODE="$(head -1 "$f.hdr" | awk '{print $2}')"
 }
 for cred in "${VALID[@]}"; do
   before="$(snapshot)"
@@ -425,26 +438,28 @@ done
 # --- Scope narrowing and reads by id ---------------------------------------------------------------
 auth_args read
 http POST /api/pf_scan "${A[@]}" -d '{"query":"blue green","scopes":["*"]}'
-expect_json "pf_scan scopes [*] [read]: narrowed to acme/*" \
+expect_body "pf_scan scopes [*] [read]: narrowed to acme/*" \
   'sorted({r["metadata"]["scope"] for r in d["results"]})' "['acme/api']"
 http POST /api/pf_maps "${A[@]}" -d '{}'
-expect_json "pf_maps [read]: only the token's scopes" '[s["scope"] for s in d["scopes"]]' "['acme/api']"
+expect_body "pf_maps [read]: only the token's scopes" '[s["scope"] for s in d["scopes"]]' "['acme/api']"
 http POST /api/memories/list "${A[@]}" -d '{"filter":{"all_scopes":true},"limit":200}'
-expect_json "memories/list all_scopes [read]: narrowed to acme/*" \
+expect_body "memories/list all_scopes [read]: narrowed to acme/*" \
   'sorted({m["workspace"] for m in d["memories"]})' "['acme']"
 http POST /api/memories/recall "${A[@]}" -d '{"query":"roadmap","filter":{"all_scopes":true}}'
-expect_json "memories/recall all_scopes [read]: no other/x hit" 'd["total"]' 0
+expect_body "memories/recall all_scopes [read]: no other/x hit" 'd["total"]' 0
 auth_args admin
 http POST /api/memories/recall "${A[@]}" -d '{"query":"roadmap","filter":{"all_scopes":true}}'
-expect_json "memories/recall all_scopes [admin]: the other/x hit" 'd["total"]' 1
+expect_body "memories/recall all_scopes [admin]: the other/x hit" 'd["total"]' 1
 auth_args read
 http GET "/api/memories/$OTHER1" "${A[@]}"
 expect_http "GET /api/memories/{other/x id} [read] -> 404" native 404
-outside="$(body_json 'd["error"]["message"]' | sed "s/$OTHER1/<id>/")"
+outside="$(body_json 'd["error"]["message"]')"
+outside="${outside//$OTHER1/<id>}"
 MISSING=0198c3e2-0000-7000-8000-000000000000
 http GET "/api/memories/$MISSING" "${A[@]}"
-missing="$(body_json 'd["error"]["message"]' | sed "s/$MISSING/<id>/")"
-if [ "$outside" = "$missing" ]; then pass "an id outside the scopes answers as a missing id"; else
+missing="$(body_json 'd["error"]["message"]')"
+missing="${missing//$MISSING/<id>}"
+if [ -n "$outside" ] && [ "$outside" = "$missing" ]; then pass "an id outside the scopes answers as a missing id"; else
   fail "an id outside the scopes answers as a missing id" "'$outside' vs '$missing'"; fi
 http POST /api/pf_peek "${A[@]}" -d "{\"uri\":\"memex://other/x/memories/$OTHER1\"}"
 expect_http "pf_peek of an other/x URI [read] -> 404" pf 404
@@ -554,9 +569,9 @@ printf '[server]\nrate_limit_per_sec = 5\nrate_limit_burst = 5\n[auth]\nmode = "
 if start_server rate --config "$RL" --data-dir "$DATA" --; then
   # 7 requests on one connection, back to back; each line: status and Retry-After.
   urls=()
-  for _ in 1 2 3 4 5 6 7; do urls+=("$URL/api/pf_ps"); done
+  for _ in 1 2 3 4 5 6 7; do urls+=(-o /dev/null "$URL/api/pf_ps"); done
   codes="$(curl -s --max-time 10 -H "Authorization: Bearer ${TOK[read]}" -d '{}' \
-    -o /dev/null -w '%{http_code}\n' "${urls[@]}" | tr '\n' ' ')"
+    -w '%{http_code}\n' "${urls[@]}" | tr '\n' ' ')"
   read -r -a c <<<"$codes"
   if [ "${c[0]}${c[1]}${c[2]}${c[3]}${c[4]}" = 200200200200200 ] && [ "${c[6]}" = 429 ]; then
     pass "rate limit 5/s burst 5: 5 served, the 7th -> 429 ($codes)"

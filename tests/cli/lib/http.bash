@@ -67,14 +67,46 @@ http() {
   ERR="HTTP $CODE"
 }
 
+# One long-lived Python evaluates every JSON expression: a python3 start per check would cost
+# more than the request it checks (the matrix makes hundreds).
+coproc PYJSON {
+  python3 -u -c '
+import hashlib, json, sys
+for line in sys.stdin:
+    op, path, expr = line.rstrip("\n").split("\t", 2)
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        if op == "json":
+            d = json.loads(text)
+        else:  # jsonl
+            d = [json.loads(l) for l in text.splitlines() if l.strip()]
+        v = eval(expr)
+        out = v if isinstance(v, str) else repr(v)
+    except Exception as e:
+        out = ""
+    print(out.replace("\n", "\\n"), flush=True)
+' 2>/dev/null
+}
+# eval_json OP FILE EXPR: EXPR over the JSON (OP json) or JSON lines (OP jsonl, d = the list) in
+# FILE; "" when FILE does not parse or EXPR fails.
+eval_json() {
+  local line="<eval_json: no evaluator (not callable in a pipeline)>"
+  { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >&"${PYJSON[1]}" &&
+    IFS= read -r -t 10 line <&"${PYJSON[0]}"; } 2>/dev/null
+  printf '%s\n' "$line"
+}
 body_json() {
-  python3 -c 'import json,sys
-d = json.loads(sys.stdin.read())
-v = eval(sys.argv[1])
-print(v if isinstance(v, str) else repr(v))' "$1" <<<"$BODY" 2>/dev/null
+  printf '%s' "$BODY" >"$T/.body_json"
+  eval_json json "$T/.body_json" "$1"
 }
 
 header() {
   tr -d '\r' <"$HDRS" | awk -v h="$(tr '[:upper:]' '[:lower:]' <<<"$1")" -F': ' \
     'tolower($1) == h { sub(/^[^:]*: /, ""); print; exit }'
+}
+# expect_body NAME EXPR WANT: the last answer's JSON body satisfies EXPR == WANT.
+expect_body() {
+  local got
+  got="$(body_json "$2")"
+  if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "$2 = '$got', want $3"; fi
 }
