@@ -68,7 +68,7 @@ struct ServerConfig {
   int port = 7700;                 // server.port: TCP port (0 = any free port)
   int threads = 64;              // server.threads: worker threads; every open SSE stream holds one
   int max_body_bytes = 4 << 20;  // server.max_body_bytes: larger request bodies answer 413
-  int read_timeout_ms = 30000;   // server.read_timeout_ms: per read of a request
+  int read_timeout_ms = 30000;   // server.read_timeout_ms: per read, and per whole request
   int sse_keepalive_ms = 15000;  // server.sse_keepalive_ms: idle SSE streams get a comment
   // server.session_idle_ms: an MCP session unused this long, with no stream open, is reclaimed
   int session_idle_ms = 30 * 60 * 1000;

@@ -15,6 +15,7 @@
 #include "http/request_guard.h"
 #include "http/routes.h"
 #include "http/session_hub.h"
+#include "http/slow_request_guard.h"
 
 namespace memex::http {
 namespace {
@@ -48,6 +49,7 @@ struct HttpServer::Impl {
   RouteDeps deps;
   httplib::Server server;
   int port = 0;
+  std::unique_ptr<SlowRequestGuard> guard;  // once the port is known
   std::atomic<bool> running{false};
   std::once_flag stopped;
   std::jthread listener;  // last: joined first on destruction
@@ -117,6 +119,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerConfig& config
   if (int fd = listen_fd->load(); fd >= 0 && ::listen(fd, kListenBacklog) != 0) {
     LogWarn("http: cannot raise the listen backlog; bursts of new connections may be delayed");
   }
+  impl->guard = std::make_unique<SlowRequestGuard>(
+      impl->port, std::chrono::milliseconds(config.read_timeout_ms));
+  impl->deps.guard = impl->guard.get();
   impl->running = true;
   Impl* raw = impl.get();
   impl->listener = std::jthread([raw] {

@@ -162,6 +162,7 @@ httplib::Server::Handler Wrap(const RouteDeps& deps, const Route& route) {
   return [&deps, handler = route.handler, label = RouteLabel(route)](const httplib::Request& req,
                                                                      httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
+    if (deps.guard != nullptr) deps.guard->HandlerStarted(req.remote_addr, req.remote_port);
     try {
       handler(deps, req, res);
     } catch (const std::exception& e) {
@@ -230,6 +231,8 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
   if (deps.memory != nullptr) InstallMemoryRoutes(server, *deps.memory, observe);
   // DNS-rebinding protection before any route runs (request_guard.h).
   server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
+    // The headers are in; the body must follow within the deadline too.
+    if (deps.guard != nullptr) deps.guard->HeadersRead(req.remote_addr, req.remote_port);
     if (!HostAllowed(req.get_header_value("Host"), deps.allowed_hosts)) {
       Write(ErrorReply(403, "access_violation", "Host header not allowed"), res);
       return httplib::Server::HandlerResponse::Handled;
@@ -285,7 +288,8 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         Write(ErrorReply(500, "internal_error", "internal error"), res);
       });
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+  server.set_logger([&deps](const httplib::Request& req, const httplib::Response& res) {
+    if (deps.guard != nullptr) deps.guard->ResponseSent(req.remote_addr, req.remote_port);
     LogDebug("http: " + req.method + " " + req.path + " -> " + std::to_string(res.status));
   });
 }

@@ -16,6 +16,7 @@
 #include "http/metrics.h"
 #include "http/rest_api.h"
 #include "http/session_hub.h"
+#include "http/slow_request_guard.h"
 #include "http/v1_api.h"
 
 namespace httplib {
@@ -41,6 +42,8 @@ struct RouteDeps {
   const Authenticator* auth = nullptr;
   // null: no audit of the memory APIs' routes (tool calls are audited by the registry)
   audit::AuditLog* audit = nullptr;
+  // null: no per-request deadline; set by HttpServer once the port is bound
+  SlowRequestGuard* guard = nullptr;
 };
 
 void InstallRoutes(httplib::Server& server, const RouteDeps& deps);
