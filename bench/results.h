@@ -120,7 +120,7 @@ struct TransportResult {
 
 // Closed-loop load: `clients` threads, each on its own keep-alive connection.
 struct LoadResult {
-  std::string route;  // "/api/pf_scan" or "/v1/recall"
+  std::string route;   // "/api/pf_scan" or "/v1/recall"
   bool cached = true;  // the default config (recall cache on); false: recall.cache_entries = 0
   int clients = 0;
   double seconds = 0;

@@ -2,8 +2,8 @@
 // errors (exit 2); everything past parsing is Status values.
 #include "cli/app.h"
 
-#include <chrono>
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <string>

@@ -18,7 +18,6 @@ Principal Named(std::string name) {
   return p;
 }
 
-
 namespace fs = std::filesystem;
 
 ToolRegistry Registry() {
@@ -61,7 +60,8 @@ TEST(ToolRegistryTest, AuditLogGetsOneMaskedLinePerCall) {
   tools.SetAuditLog(log->get());
   (void)tools.Call("echo", Json{{"api_key", "k"}, {"q", "x"}},
                    CallContext{.principal = Named("alice"), .interface = "mcp"});
-  (void)tools.Call("fail", Json::object(), CallContext{.principal = Named("bob"), .interface = "cli"});
+  (void)tools.Call("fail", Json::object(),
+                   CallContext{.principal = Named("bob"), .interface = "cli"});
   std::ifstream in(path);
   std::vector<Json> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
