@@ -43,6 +43,22 @@ bool IsResponse(const mcp::Json& doc) {
          (doc.contains("result") || doc.contains("error"));
 }
 
+// notifications/cancelled: handled beside the queue (the call it cancels holds the session), so
+// it reaches a call that waits on the client. The id of the cancelled request, or null.
+mcp::Json CancelledId(const mcp::Json& doc) {
+  if (!doc.is_object() || doc.contains("id") ||
+      doc.value("method", "") != "notifications/cancelled") {
+    return nullptr;
+  }
+  const mcp::Json params = doc.value("params", mcp::Json::object());
+  return params.is_object() ? params.value("requestId", mcp::Json()) : mcp::Json();
+}
+
+// A request's id; null for anything else (a notification, a batch, a scalar).
+mcp::Json RequestId(const mcp::Json& doc) {
+  return doc.is_object() && doc.contains("id") ? doc["id"] : mcp::Json();
+}
+
 bool AcceptsEventStream(const Request& request) {
   return request.header("Accept").find("text/event-stream") != std::string::npos;
 }
@@ -109,6 +125,10 @@ PostReply McpHttp::Post(const Request& request) const {
   mcp::Json doc = mcp::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return MessageReply(session->Handle(server_, request.body));  // -32700
   if (IsResponse(doc)) return MessageReply(Deliver(*session, doc));
+  if (mcp::Json cancelled = CancelledId(doc); !cancelled.is_null()) {
+    session->Cancel(cancelled);
+    return MessageReply(std::nullopt);  // 202, a notification
+  }
   if (!server_.MayEmit(doc) || !AcceptsEventStream(request)) {
     return MessageReply(session->Handle(server_, doc, nullptr));  // the fast path
   }
@@ -119,7 +139,8 @@ PostReply McpHttp::Post(const Request& request) const {
         };
         mcp::PendingLink link(session->pending(), send);
         std::optional<mcp::Json> response = session->Handle(server, doc, &link);
-        if (response) send(*response);
+        // A cancelled request gets no response (MCP "Cancellation"); the stream just ends.
+        if (response && !session->WasCancelled(RequestId(doc))) send(*response);
       }};
 }
 
@@ -190,6 +211,8 @@ Reply McpHttp::PostLegacy(const Request& request) const {
     response = session->Handle(server_, request.body);  // -32700
   } else if (IsResponse(doc)) {
     response = Deliver(*session, doc);
+  } else if (mcp::Json cancelled = CancelledId(doc); !cancelled.is_null()) {
+    session->Cancel(cancelled);
   } else {
     // Everything for the client travels on the session's one stream, so every call gets a link.
     mcp::PendingLink link(session->pending(), [&session](const mcp::Json& message) {
@@ -197,6 +220,7 @@ Reply McpHttp::PostLegacy(const Request& request) const {
       return !session->closed();
     });
     response = session->Handle(server_, doc, &link);
+    if (response && session->WasCancelled(RequestId(doc))) response.reset();
   }
   if (response) session->Push(SseEvent("message", mcp::Serialize(*response)));
   return Reply{.status = 202, .content_type = "text/plain", .body = "Accepted"};

@@ -223,6 +223,39 @@ TEST_F(McpHttpTest, EndingTheSessionFailsTheWaitingTool) {
             std::string::npos);
 }
 
+TEST_F(McpHttpTest, TheClientCancelsACallThatWaitsOnIt) {
+  std::string session = Initialize({{"elicitation", Json::object()}});
+  PostReply r = Call(session, "test_elicitation", {{"message", "?"}});
+  std::atomic<int> written{0};
+  std::vector<std::string> events;
+  std::jthread call([&] {
+    std::get<SseReply>(r).run([&](std::string_view e) {
+      events.emplace_back(e);
+      ++written;
+      return true;
+    });
+  });
+  while (written.load() == 0) std::this_thread::sleep_for(5ms);
+  Json cancel = {{"jsonrpc", "2.0"},
+                 {"method", "notifications/cancelled"},
+                 {"params", {{"requestId", 7}, {"reason", "user pressed Esc"}}}};
+  const auto sent = std::chrono::steady_clock::now();
+  PostReply c =
+      mcp_.Post(MakeRequest(cancel, {{"Accept", kBothAccepts}, {"Mcp-Session-Id", session}}));
+  EXPECT_EQ(std::get<Reply>(c).status, 202);
+  call.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 5s);  // not the 60 s client timeout
+  for (const Json& e : EventData(events)) {
+    EXPECT_FALSE(e.contains("id") && e["id"] == 7) << e.dump();  // no response once cancelled
+  }
+  // The session goes on; a cancel for a request that is not running is ignored.
+  EXPECT_EQ(std::get<Reply>(mcp_.Post(MakeRequest(cancel, {{"Mcp-Session-Id", session}}))).status,
+            202);
+  Json ping = {{"jsonrpc", "2.0"}, {"id", 8}, {"method", "ping"}};
+  EXPECT_EQ(std::get<Reply>(mcp_.Post(MakeRequest(ping, {{"Mcp-Session-Id", session}}))).status,
+            200);
+}
+
 TEST_F(McpHttpTest, ClientsWithoutTheCapabilityGetAToolError) {
   std::string session = Initialize(Json::object());
   std::vector<Json> events =

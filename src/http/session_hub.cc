@@ -20,7 +20,32 @@ std::optional<mcp::Json> HubSession::Handle(const mcp::Server& server, std::stri
 std::optional<mcp::Json> HubSession::Handle(const mcp::Server& server, const mcp::Json& message,
                                             mcp::ClientLink* link) {
   std::lock_guard lock(handle_mu_);
-  return server.Handle(message, session_, link);
+  const bool request = message.is_object() && message.contains("id") && message.contains("method");
+  if (request) {
+    std::lock_guard call(call_mu_);
+    in_flight_ = message["id"];
+  }
+  std::optional<mcp::Json> response = server.Handle(message, session_, link);
+  if (request) {
+    std::lock_guard call(call_mu_);
+    in_flight_ = nullptr;
+  }
+  return response;
+}
+
+bool HubSession::Cancel(const mcp::Json& request_id) {
+  {
+    std::lock_guard call(call_mu_);
+    if (in_flight_.is_null() || in_flight_ != request_id) return false;
+    cancelled_ = request_id;
+  }
+  pending_.FailOpen("the client cancelled the request");
+  return true;
+}
+
+bool HubSession::WasCancelled(const mcp::Json& request_id) {
+  std::lock_guard call(call_mu_);
+  return !cancelled_.is_null() && cancelled_ == request_id;
 }
 
 std::string HubSession::protocol_version() {

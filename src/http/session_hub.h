@@ -50,6 +50,13 @@ class HubSession {
   // The session's server-to-client requests waiting for an answer: a client response POSTed to
   // the session is resolved here. Closed (waiters fail) when the session closes.
   mcp::PendingRequests& pending() { return pending_; }
+  // A client's notifications/cancelled for request `request_id`: when that request is the one
+  // being handled, the server-to-client requests it waits on fail at once and its response is
+  // not sent (MCP "Cancellation"). True when it was being handled; other ids are ignored.
+  bool Cancel(const mcp::Json& request_id);
+  // True when the request with this id was cancelled while it was handled.
+  bool WasCancelled(const mcp::Json& request_id);
+
   // The negotiated protocol version ("" before initialize).
   std::string protocol_version();
 
@@ -84,6 +91,9 @@ class HubSession {
 
   std::mutex handle_mu_;  // serialises Handle
   mcp::Session session_;  // guarded by handle_mu_
+  std::mutex call_mu_;
+  mcp::Json in_flight_;  // guarded by call_mu_; id of the request Handle is running, or null
+  mcp::Json cancelled_;  // guarded by call_mu_; id of the last request cancelled while running
   mcp::PendingRequests pending_;
 
   std::mutex mu_;

@@ -69,6 +69,16 @@ void PendingRequests::Close(const std::string& reason) {
   cv_.notify_all();
 }
 
+void PendingRequests::FailOpen(const std::string& reason) {
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, answer] : open_) {
+      if (!answer) answer = Unavailable(reason);
+    }
+  }
+  cv_.notify_all();
+}
+
 size_t PendingRequests::size() {
   std::lock_guard lock(mu_);
   return open_.size();

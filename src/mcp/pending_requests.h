@@ -40,6 +40,9 @@ class PendingRequests {
   // Fails every open request with kUnavailable(`reason`) and refuses new ones (the session
   // ended). Idempotent.
   void Close(const std::string& reason);
+  // Fails every request open now with kUnavailable(`reason`), leaving the map usable (the call
+  // that is waiting was cancelled by the client).
+  void FailOpen(const std::string& reason);
   // How many requests are open.
   size_t size();
 
