@@ -10,7 +10,6 @@
 #include "cli/format.h"
 #include "cli/output.h"
 #include "cli/session.h"
-#include "config/config_loader.h"
 #include "core/principal.h"
 #include "service/token_service.h"
 
@@ -46,24 +45,6 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
   for (const std::string& s : scopes) out += (out.empty() ? "" : ",") + s;
   return out.empty() ? "(none)" : out;
 }
-
-// The token service over a store opened for this invocation. Session's own store belongs to
-// its MemoryService, which token commands do not need.
-class TokenBackend {
- public:
-  Status Open(Session& session) {
-    ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
-    RETURN_IF_ERROR(EnsureDataDir(config->data_dir));
-    ASSIGN_OR_RETURN(store_, session.deps().open_store(*config, Session::DatabasePath(*config)));
-    service_ = std::make_unique<TokenService>(*store_, session.deps().clock);
-    return Status::Ok();
-  }
-  TokenService& service() { return *service_; }
-
- private:
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<TokenService> service_;  // declared last: destroyed before the store
-};
 
 class TokenCommand : public Command {
  public:
@@ -114,14 +95,13 @@ class TokenCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    TokenBackend backend;
-    if (action_ == "create") return Create(session, backend);
-    if (action_ == "list") return List(session, backend);
-    return Revoke(session, backend);
+    if (action_ == "create") return Create(session);
+    if (action_ == "list") return List(session);
+    return Revoke(session);
   }
 
  private:
-  Status Create(Session& session, TokenBackend& backend) {
+  Status Create(Session& session) {
     std::vector<std::string> scopes = scopes_;
     if (scopes.empty()) {
       ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
@@ -129,9 +109,8 @@ class TokenCommand : public Command {
     }
     ASSIGN_OR_RETURN(Role role, ParseRole(role_.empty() ? "read" : role_));
     const int64_t expires_ms = expires_days_ ? session.NowMs() + *expires_days_ * kDayMs : 0;
-    RETURN_IF_ERROR(backend.Open(session));
-    ASSIGN_OR_RETURN(CreatedToken created,
-                     backend.service().Create(name_, role, scopes, expires_ms));
+    ASSIGN_OR_RETURN(TokenService * service, session.GetTokens());
+    ASSIGN_OR_RETURN(CreatedToken created, service->Create(name_, role, scopes, expires_ms));
     Output& out = session.output();
     if (out.json()) {
       Json doc = TokenJson(created.record, session.NowMs());
@@ -147,9 +126,9 @@ class TokenCommand : public Command {
     return Status::Ok();
   }
 
-  Status List(Session& session, TokenBackend& backend) {
-    RETURN_IF_ERROR(backend.Open(session));
-    ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens, backend.service().List());
+  Status List(Session& session) {
+    ASSIGN_OR_RETURN(TokenService * service, session.GetTokens());
+    ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens, service->List());
     const int64_t now_ms = session.NowMs();
     Output& out = session.output();
     if (out.json()) {
@@ -187,10 +166,10 @@ class TokenCommand : public Command {
     return Status::Ok();
   }
 
-  Status Revoke(Session& session, TokenBackend& backend) {
-    RETURN_IF_ERROR(backend.Open(session));
+  Status Revoke(Session& session) {
+    ASSIGN_OR_RETURN(TokenService * service, session.GetTokens());
     const int64_t now_ms = session.NowMs();
-    ASSIGN_OR_RETURN(TokenRecord t, backend.service().Revoke(args_.front()));
+    ASSIGN_OR_RETURN(TokenRecord t, service->Revoke(args_.front()));
     Output& out = session.output();
     const bool already = t.revoked_ms != now_ms;
     if (out.json()) {

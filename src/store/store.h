@@ -128,34 +128,22 @@ class Store {
 
   // ---- Bearer tokens (SPEC §9; service/token_service.h owns the rules) ----
   // The store persists TokenRecords as given: it never sees a plaintext token, and it does not
-  // judge roles, scopes, expiry or revocation. The defaults answer kUnimplemented, for stores
-  // (and test wrappers) that keep no tokens; SqliteStore implements all five.
+  // judge roles, scopes, expiry or revocation.
 
   // Inserts `t` verbatim (the caller sets id, hash, timestamps).
   // Errors: kAlreadyExists when a token with the same name, id or hash exists (revoked ones
   // included; the message names the clash); kInvalidArgument for an empty id, name or hash.
-  virtual Status CreateToken(const TokenRecord& /*t*/) { return TokensUnsupported(); }
+  virtual Status CreateToken(const TokenRecord& t) = 0;
   // Every token, revoked and expired ones included, oldest first (created_ms, then id).
-  virtual Result<std::vector<TokenRecord>> ListTokens() { return TokensUnsupported(); }
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
   // The token whose hash is `hash` (exact match), whatever its state. Errors: kNotFound.
-  virtual Result<TokenRecord> FindTokenByHash(const std::string& /*hash*/) {
-    return TokensUnsupported();
-  }
+  virtual Result<TokenRecord> FindTokenByHash(const std::string& hash) = 0;
   // Sets revoked_ms = now_ms on the token whose id or name is `id_or_name` and returns it.
   // Revoking a revoked token changes nothing and returns it (first revocation time kept).
   // Errors: kNotFound.
-  virtual Result<TokenRecord> RevokeToken(const std::string& /*id_or_name*/, int64_t /*now_ms*/) {
-    return TokensUnsupported();
-  }
+  virtual Result<TokenRecord> RevokeToken(const std::string& id_or_name, int64_t now_ms) = 0;
   // Raises last_used_ms to now_ms (never lowers it). Errors: kNotFound for an unknown id.
-  virtual Status TouchToken(const std::string& /*id*/, int64_t /*now_ms*/) {
-    return TokensUnsupported();
-  }
-
- protected:
-  static Status TokensUnsupported() {
-    return Status(StatusCode::kUnimplemented, "this store does not keep auth tokens");
-  }
+  virtual Status TouchToken(const std::string& id, int64_t now_ms) = 0;
 };
 
 }  // namespace memex

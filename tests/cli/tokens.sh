@@ -95,4 +95,13 @@ expect_json "revoked tokens are listed as revoked" '[t["state"] for t in d["toke
 run token create --name ci --scope 'acme/*'
 expect "a revoked token keeps its name" 5 --err "already exists"
 
+# Token commands are audited as cli calls; the tokens themselves never reach the audit file.
+AUDIT="$DATA/audit/audit.jsonl"
+if grep -q '"tool":"token"' "$AUDIT" 2>/dev/null; then pass "token commands are audited"; else fail "token commands are audited"; fi
+if grep -q -e "$CI_TOKEN" -e "$READER_TOKEN" "$AUDIT"; then
+  fail "no token in the audit file"
+else
+  pass "no token in the audit file"
+fi
+
 summary

@@ -78,6 +78,17 @@ class TempSqliteStore final : public Store {
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override {
     return inner_->Hydrate(docs);
   }
+  Status CreateToken(const TokenRecord& t) override { return inner_->CreateToken(t); }
+  Result<std::vector<TokenRecord>> ListTokens() override { return inner_->ListTokens(); }
+  Result<TokenRecord> FindTokenByHash(const std::string& hash) override {
+    return inner_->FindTokenByHash(hash);
+  }
+  Result<TokenRecord> RevokeToken(const std::string& id_or_name, int64_t now_ms) override {
+    return inner_->RevokeToken(id_or_name, now_ms);
+  }
+  Status TouchToken(const std::string& id, int64_t now_ms) override {
+    return inner_->TouchToken(id, now_ms);
+  }
   Result<std::string> SearchGeneration(const SearchFilter& filter) override {
     return inner_->SearchGeneration(filter);
   }
