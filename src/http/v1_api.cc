@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/time_util.h"
 #include "core/memory.h"
+#include "http/memory_wire.h"
 #include "service/authorized_service.h"
 
 namespace memex::http {
@@ -33,27 +34,8 @@ std::string Dump(const Json& j) {
 
 Reply Ok(const Json& body) { return Reply{.body = Dump(body)}; }
 
-int HttpStatus(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kAlreadyExists:
-      return 409;
-    case StatusCode::kResourceExhausted:
-      return 413;
-    case StatusCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
 Reply FromStatus(const Status& st) {
-  int status = HttpStatus(st.code());
+  int status = HttpStatusFor(st.code());  // one mapping for every memory API (memory_wire.h)
   if (status >= 500) {
     LogError("http /v1: " + st.ToString());
     return V1ErrorReply(status, status == 503 ? "service unavailable" : "internal error");
