@@ -2,6 +2,38 @@
 
 namespace memex {
 
+namespace {
+
+constexpr std::pair<StatusCode, std::string_view> kSlugs[] = {
+    {StatusCode::kOk, "ok"},
+    {StatusCode::kInvalidArgument, "invalid_argument"},
+    {StatusCode::kNotFound, "not_found"},
+    {StatusCode::kAlreadyExists, "already_exists"},
+    {StatusCode::kFailedPrecondition, "failed_precondition"},
+    {StatusCode::kPermissionDenied, "permission_denied"},
+    {StatusCode::kResourceExhausted, "resource_exhausted"},
+    {StatusCode::kUnavailable, "unavailable"},
+    {StatusCode::kDataLoss, "data_loss"},
+    {StatusCode::kInternal, "internal"},
+    {StatusCode::kUnimplemented, "unimplemented"},
+};
+
+}  // namespace
+
+std::string_view StatusCodeSlug(StatusCode code) {
+  for (const auto& [c, slug] : kSlugs) {
+    if (c == code) return slug;
+  }
+  return "internal";
+}
+
+std::optional<StatusCode> StatusCodeFromSlug(std::string_view slug) {
+  for (const auto& [c, s] : kSlugs) {
+    if (s == slug) return c;
+  }
+  return std::nullopt;
+}
+
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:

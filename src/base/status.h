@@ -26,6 +26,10 @@ enum class StatusCode {
 };
 
 std::string_view StatusCodeName(StatusCode code);
+// The code's stable snake_case name ("invalid_argument"), as JSON error documents carry it (CLI
+// --json errors, the native HTTP memory API), and the code back from it (nullopt when unknown).
+std::string_view StatusCodeSlug(StatusCode code);
+std::optional<StatusCode> StatusCodeFromSlug(std::string_view slug);
 
 class [[nodiscard]] Status {
  public:

@@ -26,33 +26,7 @@ ExitCode ExitCodeFor(StatusCode code) {
   return ExitCode::kInternal;
 }
 
-std::string_view ErrorCodeName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "ok";
-    case StatusCode::kInvalidArgument:
-      return "invalid_argument";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kAlreadyExists:
-      return "already_exists";
-    case StatusCode::kFailedPrecondition:
-      return "failed_precondition";
-    case StatusCode::kPermissionDenied:
-      return "permission_denied";
-    case StatusCode::kResourceExhausted:
-      return "resource_exhausted";
-    case StatusCode::kUnavailable:
-      return "unavailable";
-    case StatusCode::kDataLoss:
-      return "data_loss";
-    case StatusCode::kInternal:
-      return "internal";
-    case StatusCode::kUnimplemented:
-      return "unimplemented";
-  }
-  return "internal";
-}
+std::string_view ErrorCodeName(StatusCode code) { return StatusCodeSlug(code); }
 
 std::string_view ErrorHint(StatusCode code) {
   switch (code) {

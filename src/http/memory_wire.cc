@@ -174,35 +174,11 @@ Result<SearchFilter> NestedFilter(const Json& o) {
   return filter;
 }
 
-constexpr std::pair<StatusCode, std::string_view> kWireCodes[] = {
-    {StatusCode::kOk, "ok"},
-    {StatusCode::kInvalidArgument, "invalid_argument"},
-    {StatusCode::kNotFound, "not_found"},
-    {StatusCode::kAlreadyExists, "already_exists"},
-    {StatusCode::kFailedPrecondition, "failed_precondition"},
-    {StatusCode::kPermissionDenied, "permission_denied"},
-    {StatusCode::kResourceExhausted, "resource_exhausted"},
-    {StatusCode::kUnavailable, "unavailable"},
-    {StatusCode::kDataLoss, "data_loss"},
-    {StatusCode::kInternal, "internal"},
-    {StatusCode::kUnimplemented, "unimplemented"},
-};
-
 }  // namespace
 
-std::string_view WireCodeName(StatusCode code) {
-  for (const auto& [c, name] : kWireCodes) {
-    if (c == code) return name;
-  }
-  return "internal";
-}
+std::string_view WireCodeName(StatusCode code) { return StatusCodeSlug(code); }
 
-std::optional<StatusCode> ParseWireCode(std::string_view name) {
-  for (const auto& [c, n] : kWireCodes) {
-    if (n == name) return c;
-  }
-  return std::nullopt;
-}
+std::optional<StatusCode> ParseWireCode(std::string_view name) { return StatusCodeFromSlug(name); }
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
