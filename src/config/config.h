@@ -57,6 +57,7 @@ struct RecallConfig {
   // memory in the searched scopes changes (0 = no cache)
   int cache_entries = 4096;
   int cache_ttl_ms = 60000;  // recall.cache_ttl_ms: an answer is recomputed after this long
+  int cache_max_mb = 64;     // recall.cache_max_mb: memory the cached answers may take
 };
 
 struct ScopeConfig {

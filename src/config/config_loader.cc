@@ -361,6 +361,7 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Bool("stop_words", out.stop_words));
   RETURN_IF_ERROR(r.Int("cache_entries", out.cache_entries, 0, 1000000));
   RETURN_IF_ERROR(r.Int("cache_ttl_ms", out.cache_ttl_ms, 0, kIntMax));
+  RETURN_IF_ERROR(r.Int("cache_max_mb", out.cache_max_mb, 1, 1 << 20));
   r.Finish();
   if (out.default_limit > out.max_limit) {
     return r.Error(t, "default_limit",

@@ -46,6 +46,7 @@ const std::vector<std::string>& AllKeys() {
       "recall.candidate_cap",
       "recall.cache_entries",
       "recall.cache_ttl_ms",
+      "recall.cache_max_mb",
       "recall.ident_cap",
       "recall.weight_text",
       "recall.weight_exact",

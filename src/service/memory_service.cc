@@ -82,8 +82,9 @@ MemoryService::MemoryService(Store& store, const Config& config, const Clock& cl
       clock_(clock),
       redactor_(redactor),
       cache_(config.recall.cache_entries > 0
-                 ? std::make_unique<RecallCache>(static_cast<size_t>(config.recall.cache_entries),
-                                                 config.recall.cache_ttl_ms)
+                 ? std::make_unique<RecallCache>(
+                       static_cast<size_t>(config.recall.cache_entries), config.recall.cache_ttl_ms,
+                       static_cast<size_t>(config.recall.cache_max_mb) << 20)
                  : nullptr),
       access_(std::make_unique<AccessRecorder>(store, clock)) {}
 

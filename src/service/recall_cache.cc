@@ -11,6 +11,16 @@ void AppendField(std::string& out, std::string_view text) {
   out += text;
 }
 
+// The approximate memory an answer holds.
+size_t AnswerBytes(const std::string& key, const RecallResponse& answer) {
+  size_t n = sizeof(RecallResponse) + key.size() * 2;
+  for (const RankedHit& h : answer.hits) {
+    n += sizeof(RankedHit) + h.memory.content.size() + h.memory.id.size() * 4;
+    for (const std::string& t : h.memory.tags) n += t.size() + 32;
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string RecallCache::Key(const RecallRequest& req, int limit) {
@@ -37,6 +47,7 @@ std::optional<RecallResponse> RecallCache::Find(const std::string& key,
   if (it == entries_.end()) return std::nullopt;
   Entry& e = it->second;
   if (e.generation != generation || now_ms - e.stored_ms > ttl_ms_ || now_ms < e.stored_ms) {
+    bytes_ -= e.bytes;
     lru_.erase(e.lru);
     entries_.erase(it);
     return std::nullopt;
@@ -47,7 +58,8 @@ std::optional<RecallResponse> RecallCache::Find(const std::string& key,
 
 void RecallCache::Put(const std::string& key, std::string generation, const RecallResponse& answer,
                       int64_t now_ms) {
-  if (capacity_ == 0) return;
+  const size_t size = AnswerBytes(key, answer);
+  if (capacity_ == 0 || size > max_bytes_ / 8) return;  // one answer never crowds out the rest
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, fresh] = entries_.try_emplace(key);
   Entry& e = it->second;
@@ -56,14 +68,24 @@ void RecallCache::Put(const std::string& key, std::string generation, const Reca
     e.lru = lru_.begin();
   } else {
     lru_.splice(lru_.begin(), lru_, e.lru);
+    bytes_ -= e.bytes;
   }
   e.generation = std::move(generation);
   e.answer = answer;
   e.stored_ms = now_ms;
-  while (entries_.size() > capacity_) {
-    entries_.erase(lru_.back());
+  e.bytes = size;
+  bytes_ += size;
+  while (entries_.size() > capacity_ || bytes_ > max_bytes_) {
+    auto last = entries_.find(lru_.back());
+    bytes_ -= last->second.bytes;
+    entries_.erase(last);
     lru_.pop_back();
   }
+}
+
+size_t RecallCache::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
 }
 
 size_t RecallCache::size() const {

@@ -24,7 +24,10 @@ namespace memex {
 
 class RecallCache {
  public:
-  RecallCache(size_t capacity, int64_t ttl_ms) : capacity_(capacity), ttl_ms_(ttl_ms) {}
+  // At most `capacity` answers and about `max_bytes` of them (memories' contents and tags plus
+  // a fixed overhead per hit); the least recently used go first.
+  RecallCache(size_t capacity, int64_t ttl_ms, size_t max_bytes = size_t{64} << 20)
+      : capacity_(capacity), ttl_ms_(ttl_ms), max_bytes_(max_bytes) {}
 
   // The key of a request: every field that shapes the answer (query, filter, limit, offset,
   // explain); `limit` is the effective one.
@@ -37,20 +40,24 @@ class RecallCache {
            int64_t now_ms);
 
   size_t size() const;
+  size_t bytes() const;
 
  private:
   struct Entry {
     std::string generation;
     RecallResponse answer;
     int64_t stored_ms = 0;
+    size_t bytes = 0;
     std::list<std::string>::iterator lru;  // position in lru_
   };
 
   const size_t capacity_;
   const int64_t ttl_ms_;
+  const size_t max_bytes_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
   std::list<std::string> lru_;                      // guarded by mu_; most recent first
+  size_t bytes_ = 0;                                // guarded by mu_; sum of entries' bytes
 };
 
 }  // namespace memex

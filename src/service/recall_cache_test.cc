@@ -147,5 +147,21 @@ TEST_F(RecallCacheTest, LeastRecentlyUsedGoFirstAndEntriesExpire) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST_F(RecallCacheTest, KeepsWithinItsByteBudget) {
+  RecallResponse big;
+  big.hits.resize(1);
+  big.hits[0].memory.content.assign(20000, 'x');
+  RecallCache cache(100, 60000, 200000);  // room for about nine such answers
+  for (int i = 0; i < 30; ++i) cache.Put("k" + std::to_string(i), "g", big, 0);
+  EXPECT_LE(cache.bytes(), 200000u);
+  EXPECT_LT(cache.size(), 10u);
+  EXPECT_TRUE(cache.Find("k29", "g", 0));  // the newest stay
+  RecallResponse huge;
+  huge.hits.resize(1);
+  huge.hits[0].memory.content.assign(100000, 'x');  // over 1/8 of the budget: not cached
+  cache.Put("huge", "g", huge, 0);
+  EXPECT_FALSE(cache.Find("huge", "g", 0));
+}
+
 }  // namespace
 }  // namespace memex
