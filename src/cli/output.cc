@@ -2,15 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/time_util.h"
 #include "codec/memory_json.h"
+#include "http/memory_wire.h"
 
 namespace memex::cli {
-namespace {
-
-Json TimeOrNull(int64_t ms) { return ms == 0 ? Json(nullptr) : Json(FormatRfc3339Ms(ms)); }
-
-}  // namespace
 
 void Output::PrintJson(const Json& doc) {
   out_ << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -78,24 +73,8 @@ Json PlanJson(const QueryPlan& plan) {
 }
 
 Json StatsJson(const StoreStats& stats) {
-  Json by_kind = Json::object();
-  for (const auto& [kind, n] : stats.by_kind) by_kind[std::string(KindName(kind))] = n;
-  Json scopes = Json::array();
-  for (const auto& s : stats.scopes) {
-    scopes.push_back({{"scope", s.scope.ToString()},
-                      {"live", s.live},
-                      {"superseded", s.superseded},
-                      {"forgotten", s.forgotten}});
-  }
-  return {{"live", stats.live},
-          {"superseded", stats.superseded},
-          {"forgotten", stats.forgotten},
-          {"by_kind", std::move(by_kind)},
-          {"scopes", std::move(scopes)},
-          {"db_bytes", stats.db_bytes},
-          {"schema_version", stats.schema_version},
-          {"oldest_at", TimeOrNull(stats.oldest_ms)},
-          {"newest_at", TimeOrNull(stats.newest_ms)}};
+  // The same document the server's /api/memories/stats sends, so local and --server agree.
+  return Json::parse(http::EncodeStats(stats));
 }
 
 }  // namespace memex::cli

@@ -22,13 +22,14 @@ namespace {
 
 constexpr size_t kKeepAliveMaxRequests = 100000;
 constexpr int kListenBacklog = 1024;
+constexpr size_t kMaxSessions = 4096;
 
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(const ServerConfig& config, const mcp::Server& mcp_server, const RestApi& rest,
        ServeExtras extras)
-      : config_session_idle_ms(config.session_idle_ms),
+      : hub(kMaxSessions, std::chrono::milliseconds(config.session_idle_ms)),
         mcp(mcp_server, hub),
         deps{.mcp = mcp,
              .rest = rest,
@@ -43,8 +44,7 @@ struct HttpServer::Impl {
              .auth = extras.auth,
              .audit = extras.audit} {}
 
-  const int64_t config_session_idle_ms;  // before hub, which reads it
-  SessionHub hub{4096, std::chrono::milliseconds(config_session_idle_ms)};
+  SessionHub hub;
   McpHttp mcp;
   RouteDeps deps;
   httplib::Server server;
