@@ -101,6 +101,21 @@ struct AuditConfig {
   int max_files = 5;         // audit.max_files: rotated files kept (audit.jsonl.1 .. .N)
 };
 
+// Capture (SPEC §7, docs/capture.md): the hook command, the server's hook queue, and what a new
+// session is given.
+struct CaptureConfig {
+  bool enabled = true;  // capture.enabled: false = hooks print {} and store nothing
+  // capture.hook_timeout_ms: how long `memex hook` waits for the server before spooling
+  int hook_timeout_ms = 300;
+  int spool_max_mb = 64;  // capture.spool_max_mb: events beyond this are dropped and counted
+  // capture.max_event_bytes: an event's payload is cut to this (long strings first)
+  int max_event_bytes = 65536;
+  int queue_size = 1024;     // capture.queue_size: events the server holds; more answer 429
+  int context_bytes = 4000;  // capture.context_bytes: handoff + briefing given at start
+  int max_lessons = 5;       // capture.max_lessons: lessons shown before one tool call
+  bool archive = true;       // capture.archive: keep each session's events as JSONL.gz
+};
+
 struct AutoTagConfig {
   std::string glob;               // relative-path glob (doublestar), e.g. "decisions/**"
   std::vector<std::string> tags;  // tags given to files the glob matches
@@ -141,6 +156,7 @@ struct Config {
   ServerConfig server;
   AuthConfig auth;
   AuditConfig audit;
+  CaptureConfig capture;
   // Not from the file: flags and environment only.
   ClientConfig client;
   std::vector<SourceConfig> sources;  // [[sources]]: external sources pf_scan/pf_peek/pf_poke use

@@ -76,6 +76,14 @@ const std::vector<std::string>& AllKeys() {
       "audit.path",
       "audit.max_bytes",
       "audit.max_files",
+      "capture.enabled",
+      "capture.hook_timeout_ms",
+      "capture.spool_max_mb",
+      "capture.max_event_bytes",
+      "capture.queue_size",
+      "capture.context_bytes",
+      "capture.max_lessons",
+      "capture.archive",
       "sources",
   };
   return keys;
@@ -130,6 +138,14 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.audit.path, b.audit.path);
   EXPECT_EQ(a.audit.max_bytes, b.audit.max_bytes);
   EXPECT_EQ(a.audit.max_files, b.audit.max_files);
+  EXPECT_EQ(a.capture.enabled, b.capture.enabled);
+  EXPECT_EQ(a.capture.hook_timeout_ms, b.capture.hook_timeout_ms);
+  EXPECT_EQ(a.capture.spool_max_mb, b.capture.spool_max_mb);
+  EXPECT_EQ(a.capture.max_event_bytes, b.capture.max_event_bytes);
+  EXPECT_EQ(a.capture.queue_size, b.capture.queue_size);
+  EXPECT_EQ(a.capture.context_bytes, b.capture.context_bytes);
+  EXPECT_EQ(a.capture.max_lessons, b.capture.max_lessons);
+  EXPECT_EQ(a.capture.archive, b.capture.archive);
   EXPECT_EQ(a.sources.size(), b.sources.size());
 }
 
