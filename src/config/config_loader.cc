@@ -524,16 +524,16 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   ar.Finish();
 
   ASSIGN_OR_RETURN(const toml::table* capture, section("capture"));
-  TableReader cr(*capture, "capture", ctx);
-  RETURN_IF_ERROR(cr.Bool("enabled", cfg.capture.enabled));
-  RETURN_IF_ERROR(cr.Int("hook_timeout_ms", cfg.capture.hook_timeout_ms, 10, 60000));
-  RETURN_IF_ERROR(cr.Int("spool_max_mb", cfg.capture.spool_max_mb, 1, 1 << 20));
-  RETURN_IF_ERROR(cr.Int("max_event_bytes", cfg.capture.max_event_bytes, 4096, 16 << 20));
-  RETURN_IF_ERROR(cr.Int("queue_size", cfg.capture.queue_size, 1, 1 << 20));
-  RETURN_IF_ERROR(cr.Int("context_bytes", cfg.capture.context_bytes, 500, 100000));
-  RETURN_IF_ERROR(cr.Int("max_lessons", cfg.capture.max_lessons, 0, 50));
-  RETURN_IF_ERROR(cr.Bool("archive", cfg.capture.archive));
-  cr.Finish();
+  TableReader pr(*capture, "capture", ctx);
+  RETURN_IF_ERROR(pr.Bool("enabled", cfg.capture.enabled));
+  RETURN_IF_ERROR(pr.Int("hook_timeout_ms", cfg.capture.hook_timeout_ms, 10, 60000));
+  RETURN_IF_ERROR(pr.Int("spool_max_mb", cfg.capture.spool_max_mb, 1, 1 << 20));
+  RETURN_IF_ERROR(pr.Int("max_event_bytes", cfg.capture.max_event_bytes, 4096, 16 << 20));
+  RETURN_IF_ERROR(pr.Int("queue_size", cfg.capture.queue_size, 1, 1 << 20));
+  RETURN_IF_ERROR(pr.Int("context_bytes", cfg.capture.context_bytes, 500, 100000));
+  RETURN_IF_ERROR(pr.Int("max_lessons", cfg.capture.max_lessons, 0, 50));
+  RETURN_IF_ERROR(pr.Bool("archive", cfg.capture.archive));
+  pr.Finish();
 
   ASSIGN_OR_RETURN(const toml::array* sources, r.ArrayOfTables("sources"));
   if (sources != nullptr) RETURN_IF_ERROR(ReadSources(*sources, ctx, cfg.sources));
