@@ -17,6 +17,7 @@
 
 #include "base/text.h"
 #include "child_process.h"
+#include "hook_bench.h"
 #include "locomo_bench.h"
 #include "measure.h"
 #include "report.h"
@@ -34,7 +35,7 @@ constexpr char kUsage[] = R"(usage: memex_bench [options]
 Measures memex on this machine (build with the release preset: `make bench`).
   --sizes LIST     database sizes for ingest/recall/footprint (default 10000,100000,1000000)
   --quick          sizes 10000,100000 only
-  --only PART      ingest | recall | locomo | server (default: everything)
+  --only PART      ingest | recall | locomo | server | hook (default: everything but hook)
   --locomo PATH    LoCoMo data (default ../shared/data/locomo/locomo10.json from the repo root)
   --out DIR        JSON output directory (default <repo>/bench/results)
   --queries N      measured recall queries per query class (default 500)
@@ -102,9 +103,10 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       if (o.sizes.empty()) return InvalidArgument("--sizes: no size given");
     } else if (a == "--only") {
       ASSIGN_OR_RETURN(o.only, value());
-      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "server") {
-        return InvalidArgument("--only: expected ingest, recall, locomo or server, got '" + o.only +
-                               "'");
+      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "server" &&
+          o.only != "hook") {
+        return InvalidArgument("--only: expected ingest, recall, locomo, server or hook, got '" +
+                               o.only + "'");
       }
     } else if (a == "--locomo") {
       ASSIGN_OR_RETURN(o.locomo_path, value());
@@ -174,6 +176,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   Options opts = std::move(parsed).value();
+  if (opts.only == "hook") return RunHookBenchMain(opts.tmp);  // table only, no JSON report
   const std::string root = FindRepoRoot();
   const fs::path base = root.empty() ? fs::current_path() : fs::path(root);
   if (opts.locomo_path.empty()) {

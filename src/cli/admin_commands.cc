@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/spool.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/output.h"
@@ -115,12 +116,24 @@ class StatusCommand : public Command {
       }
     }
 
+    // Hook events waiting in the spool (docs/capture.md), and those it had to drop.
+    const std::string spool_dir = (std::filesystem::path(config->data_dir) / "spool").string();
+    bool spool_pending = false;
+    int64_t spool_dropped = 0;
+    if (PathExists(spool_dir)) {
+      if (Result<capture::Spool> spool = capture::Spool::Open(spool_dir, 1); spool.ok()) {
+        spool_pending = spool->HasPending();
+        spool_dropped = spool->Dropped();
+      }
+    }
+
     Output& out = session.output();
     if (out.json()) {
       Json doc = {
           {"version", session.deps().version},
           {"config_file", config->config_path.empty() ? Json(nullptr) : Json(config->config_path)},
           {"data_dir", {{"path", config->data_dir}, {"exists", dir_exists}}},
+          {"spool", {{"path", spool_dir}, {"pending", spool_pending}, {"dropped", spool_dropped}}},
       };
       Json db = {{"path", db_path}, {"exists", db_exists}};
       if (all_stats) {
@@ -171,6 +184,11 @@ class StatusCommand : public Command {
       }
       o << FormatCount(all_stats->live) << " live in " << all_stats->scopes.size()
         << (all_stats->scopes.size() == 1 ? " scope" : " scopes") << " in total\n";
+    }
+    if (spool_pending || spool_dropped > 0) {
+      o << "hook spool: " << (spool_pending ? "events waiting" : "empty");
+      if (spool_dropped > 0) o << "; " << spool_dropped << " events dropped (spool was full)";
+      o << " (" << spool_dir << "; 'memex hook drain' sends it)\n";
     }
     return Status::Ok();
   }

@@ -81,7 +81,8 @@ bool HasArg(int argc, const char* const* argv, std::string_view arg) {
 }
 
 // Commands that always work on this machine's data directory: --server is a usage error there.
-constexpr std::string_view kLocalOnlyCommands[] = {"doctor", "serve", "mcp", "token"};
+constexpr std::string_view kLocalOnlyCommands[] = {"doctor",   "serve",   "mcp",    "token",
+                                                   "sessions", "lessons", "handoff"};
 
 // The local hints speak of the database; against a server, what helps is different.
 std::string_view RemoteHint(StatusCode code) {
@@ -239,8 +240,12 @@ int RunCli(int argc, const char* const* argv, const Deps& deps) {
     st = Internal(std::string("unexpected exception: ") + e.what());
   }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-  AuditCliCall(session, name, std::vector<std::string>(argv + 1, argv + argc), st, start_ms,
-               took.count());
+  // Hook events are stored as events: an audit line per tool call of every agent would only
+  // double them.
+  if (name != "hook") {
+    AuditCliCall(session, name, std::vector<std::string>(argv + 1, argv + argc), st, start_ms,
+                 took.count());
+  }
   if (!st.ok()) return ReportStatus(session, st);
   return ToInt(session.exit_code());
 }

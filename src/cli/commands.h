@@ -19,6 +19,8 @@ std::unique_ptr<Command> NewListCommand();
 // transfer_commands.cc
 std::unique_ptr<Command> NewExportCommand();
 std::unique_ptr<Command> NewImportCommand();
+// dataset_command.cc
+std::unique_ptr<Command> NewExportDatasetCommand();
 // admin_commands.cc
 std::unique_ptr<Command> NewStatsCommand();
 std::unique_ptr<Command> NewDoctorCommand();
@@ -30,6 +32,15 @@ std::unique_ptr<Command> NewMcpCommand();
 std::unique_ptr<Command> NewServeCommand();
 // token_commands.cc
 std::unique_ptr<Command> NewTokenCommand();
+// hook_command.cc
+std::unique_ptr<Command> NewHookCommand();
+// capture_commands.cc
+std::unique_ptr<Command> NewSessionsCommand();
+std::unique_ptr<Command> NewLessonsCommand();
+std::unique_ptr<Command> NewHandoffCommand();
+// install_command.cc
+std::unique_ptr<Command> NewInstallCommand();
+std::unique_ptr<Command> NewUninstallCommand();
 
 inline constexpr CommandRow kCommandTable[] = {
     {"remember", "Store a memory (content from arguments, or stdin when none or '-')",
@@ -46,8 +57,10 @@ inline constexpr CommandRow kCommandTable[] = {
      NewListCommand},
     {"export", "Write memories as JSONL (all versions and tombstones)",
      "memex export --all-scopes --out backup.jsonl", NewExportCommand},
-    {"import", "Read memories from a JSONL export (all or nothing)",
+    {"import", "Read memories from a JSONL export, or agent transcripts with --from",
      "memex import backup.jsonl --dry-run", NewImportCommand},
+    {"export-dataset", "Fine-tune records (sft, trajectory, preference) from captured tool calls",
+     "memex export-dataset --format sft --all-scopes --out calls.jsonl", NewExportDatasetCommand},
     {"stats", "Counts by status, kind and scope", "memex stats --all-scopes", NewStatsCommand},
     {"doctor", "Check the config, data directory and database", "memex doctor", NewDoctorCommand},
     {"version", "Print the version", "memex version --json", NewVersionCommand},
@@ -58,6 +71,21 @@ inline constexpr CommandRow kCommandTable[] = {
      "memex serve --port 7700", NewServeCommand},
     {"token", "Manage bearer tokens: create (shown once), list, revoke",
      "memex token create --name ci --role read --scope 'acme/*'", NewTokenCommand},
+    {"hook", "Capture an agent's hook event (JSON on stdin); always exits 0",
+     "memex hook session-start --agent claude-code < payload.json", NewHookCommand},
+    {"sessions", "Captured agent sessions: list, show (--events), end",
+     "memex sessions show 5f1c... --events", NewSessionsCommand},
+    {"lessons", "Rules shown to agents before risky tool calls: add, list, enable, disable",
+     "memex lessons add --tool Bash --input-regex 'git push.*--force' --severity critical "
+     "--rule \"Never force-push; open a PR\"",
+     NewLessonsCommand},
+    {"handoff", "What the next session is told: show (pending), list, write",
+     "memex handoff write --summary \"Parser half done\" --next \"Add the tests\"",
+     NewHandoffCommand},
+    {"install", "Add memex's MCP server and hooks to an agent client's config",
+     "memex install --client claude-code", NewInstallCommand},
+    {"uninstall", "Remove memex's MCP server and hooks from an agent client's config",
+     "memex uninstall --client claude-code", NewUninstallCommand},
 };
 
 }  // namespace memex::cli

@@ -29,10 +29,11 @@ class McpCommand : public Command {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
     ASSIGN_OR_RETURN(const Redactor* redactor, session.GetRedactor());
+    ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
 
     ASSIGN_OR_RETURN(
         std::unique_ptr<ToolStack> stack,
-        BuildToolStack(*config, session.deps().clock, *redactor, *service, scope.scope));
+        BuildToolStack(*config, session.deps().clock, *redactor, *service, capture, scope.scope));
     mcp::ToolRegistry& tools = stack->tools;
     mcp::Server server(
         mcp::ServerInfo{.name = "memex", .version = session.deps().version, .title = "memex"},

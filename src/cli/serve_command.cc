@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "cli/session.h"
 #include "cli/tool_stack.h"
 #include "http/authenticator.h"
+#include "http/capture_routes.h"
 #include "http/http_server.h"
 #include "http/memory_routes.h"
 #include "http/metrics.h"
@@ -27,6 +29,7 @@
 #include "mcp/fixtures.h"
 #include "mcp/server.h"
 #include "mcp/tool.h"
+#include "service/hook_queue.h"
 
 namespace memex::cli {
 namespace {
@@ -57,6 +60,9 @@ class SignalBlock {
   sigset_t old_;
 };
 
+// How often the server looks for events `memex hook` spooled while it was unreachable.
+constexpr int kSpoolPollMs = 2000;
+
 class ServeCommand : public Command {
  public:
   std::vector<Opt> Options() override {
@@ -86,10 +92,11 @@ class ServeCommand : public Command {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
     ASSIGN_OR_RETURN(const Redactor* redactor, session.GetRedactor());
+    ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
 
     ASSIGN_OR_RETURN(
         std::unique_ptr<ToolStack> stack,
-        BuildToolStack(*config, session.deps().clock, *redactor, *service, scope.scope));
+        BuildToolStack(*config, session.deps().clock, *redactor, *service, capture, scope.scope));
     mcp::ToolRegistry& tools = stack->tools;
     http::Metrics metrics(service);  // outlives the server, declared before it
     tools.AddObserver(metrics.ToolObserver());
@@ -100,6 +107,14 @@ class ServeCommand : public Command {
     http::RestApi rest(tools, *service, scope.scope, session.deps().version);
     http::V1Api v1(*service, scope.scope, config->limits);
     http::MemoryRoutes memory_routes(*service);  // the thin client's routes (docs/cli.md)
+    // Hook ingress (docs/capture.md): a bounded, journaled queue stored by one worker, and the
+    // data directory's own spool (events `memex hook` kept while this server was down).
+    const std::filesystem::path spool_dir = std::filesystem::path(config->data_dir) / "spool";
+    HookQueue hooks(*capture, (spool_dir / "server-queue.jsonl").string(),
+                    config->capture.queue_size);
+    RETURN_IF_ERROR(hooks.Start());
+    hooks.WatchSpool(spool_dir.string(), int64_t{config->capture.spool_max_mb} << 20, kSpoolPollMs);
+    http::CaptureRoutes capture_routes(*capture, hooks, *config);
     ASSIGN_OR_RETURN(TokenService * tokens, session.GetTokens());
     ASSIGN_OR_RETURN(
         std::unique_ptr<http::Authenticator> auth,
@@ -115,6 +130,7 @@ class ServeCommand : public Command {
                 .openapi_json = http::BuildOpenApi(tools, session.deps().version).dump(2),
                 .v1 = &v1,
                 .memory = &memory_routes,
+                .capture = &capture_routes,
                 .auth = auth.get(),
                 .audit = stack->audit_log.get()}));
     std::string host =
@@ -124,7 +140,7 @@ class ServeCommand : public Command {
     session.deps().err << "memex: serving http://" << host << ":" << server->port()
                        << " (MCP /mcp, SSE /sse, REST /api/pf_*, /api/memories/* and /v1/*, "
                           "/health, /metrics, "
-                          "/api/openapi.json; scope "
+                          "/api/openapi.json, /hook; scope "
                        << scope.scope.ToString() << "; auth " << config->auth.mode
                        << "); Ctrl-C to stop\n";
     session.deps().err.flush();
@@ -133,6 +149,7 @@ class ServeCommand : public Command {
     if (sig != 0) LogInfo("serve: signal " + std::to_string(sig) + ", shutting down");
     bool failed = !server->running();
     server->Stop();
+    hooks.Stop();  // after the listener: no new events, the queued ones are stored
     session.deps().err << "memex: stopped\n";
     if (failed && sig == 0) return Unavailable("the HTTP listener stopped unexpectedly");
     return Status::Ok();

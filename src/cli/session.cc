@@ -46,6 +46,18 @@ Result<MemoryService*> Session::GetService() {
   return service_.get();
 }
 
+Result<CaptureService*> Session::GetCapture() {
+  if (capture_) return capture_.get();
+  ASSIGN_OR_RETURN(MemoryService * service, GetService());
+  auto* store = dynamic_cast<CaptureStore*>(store_.get());
+  if (store == nullptr) {
+    return FailedPrecondition("the '" + config_->storage.engine +
+                              "' storage engine does not store hook events");
+  }
+  capture_ = std::make_unique<CaptureService>(*service, *store, *config_, deps_.clock, *redactor_);
+  return capture_.get();
+}
+
 Result<TokenService*> Session::GetTokens() {
   if (tokens_) return tokens_.get();
   RETURN_IF_ERROR(GetService().status());

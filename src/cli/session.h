@@ -21,6 +21,7 @@
 #include "config/scope_resolver.h"
 #include "http/remote_memory_api.h"
 #include "redact/redactor.h"
+#include "service/capture_service.h"
 #include "service/memory_api.h"
 #include "service/memory_service.h"
 #include "service/token_service.h"
@@ -91,6 +92,9 @@ class Session {
   // The redactor the service stores through (opens the service first). Errors: GetService's.
   Result<const Redactor*> GetRedactor();
   Result<MemoryService*> GetService();
+  // Capture (hook events, sessions, lessons, handoffs) on the local store (opens the service
+  // first). Errors: GetService's; kFailedPrecondition when the storage engine has no capture.
+  Result<CaptureService*> GetCapture();
   // The bearer tokens of the local store (opens the service first). Errors: GetService's.
   Result<TokenService*> GetTokens();
   // The memory operations: the remote server when one is configured (--server or
@@ -123,6 +127,7 @@ class Session {
   std::unique_ptr<Store> store_;
   std::unique_ptr<TokenService> tokens_;  // borrows store_
   std::unique_ptr<MemoryService> service_;
+  std::unique_ptr<CaptureService> capture_;  // borrows service_ and store_
   std::unique_ptr<http::RemoteMemoryApi> remote_;
 };
 

@@ -8,6 +8,7 @@ namespace memex::cli {
 
 Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, const Clock& clock,
                                                   const Redactor& redactor, MemoryService& service,
+                                                  CaptureService* capture,
                                                   const Scope& default_scope) {
   auto stack = std::make_unique<ToolStack>();
   // Arguments go through the redaction rules too, so a secret that pf_poke stores redacted is
@@ -18,7 +19,7 @@ Result<std::unique_ptr<ToolStack>> BuildToolStack(const Config& config, const Cl
   }
   ASSIGN_OR_RETURN(stack->audit_log,
                    audit::OpenAuditLog(config.audit, config.data_dir, std::move(scrub)));
-  mcp::RegisterPagefaultTools(stack->tools, service, default_scope, config, clock);
+  mcp::RegisterPagefaultTools(stack->tools, service, default_scope, config, clock, capture);
   stack->tools.SetAuditLog(stack->audit_log.get());
   return stack;
 }

@@ -1,4 +1,5 @@
-// Moving memories in and out as JSONL: export and import (with progress bars).
+// Moving memories in and out as JSONL: export and import (with progress bars); import --from
+// reads agents' transcripts instead (cli/transcript_import.h).
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -6,12 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "capture/transcript_import.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/query_args.h"
 #include "cli/session.h"
+#include "cli/transcript_import.h"
 
 namespace memex::cli {
 namespace {
@@ -88,13 +91,33 @@ class ImportCommand : public Command {
  public:
   std::vector<Opt> Options() override {
     return {
-        {"file FILE", "JSONL written by 'memex export', or '-' for stdin", &path_,
-         /*required=*/true},
+        {"file FILE",
+         "JSONL written by 'memex export', or '-' for stdin; with --from, a transcript file or "
+         "directory (default: the agent's own)",
+         &path_},
         {"--dry-run", "Validate every line and count, but store nothing", &dry_run_},
+        {"--from AGENT",
+         "Import an agent's transcripts as captured sessions instead: claude-code "
+         "(~/.claude/projects) or codex (~/.codex/sessions)",
+         &from_},
     };
   }
 
+  Status Validate() override {
+    if (!from_.empty()) {
+      RETURN_IF_ERROR(capture::ParseTranscriptFormat(from_).status().WithContext("--from"));
+      if (dry_run_) return InvalidArgument("--dry-run cannot be used with --from");
+      if (path_ == "-") return InvalidArgument("--from reads files, not stdin");
+      return Status::Ok();
+    }
+    if (path_.empty()) {
+      return InvalidArgument("import needs a file (or --from claude-code|codex for transcripts)");
+    }
+    return Status::Ok();
+  }
+
   Status Run(Session& session) override {
+    if (!from_.empty()) return RunTranscriptImport(session, from_, path_);
     ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     ImportOptions opts;
     opts.dry_run = dry_run_;
@@ -144,6 +167,7 @@ class ImportCommand : public Command {
  private:
   std::string path_;
   bool dry_run_ = false;
+  std::string from_;
 };
 
 }  // namespace

@@ -110,10 +110,12 @@ struct CaptureConfig {
   int spool_max_mb = 64;  // capture.spool_max_mb: events beyond this are dropped and counted
   // capture.max_event_bytes: an event's payload is cut to this (long strings first)
   int max_event_bytes = 65536;
-  int queue_size = 1024;     // capture.queue_size: events the server holds; more answer 429
-  int context_bytes = 4000;  // capture.context_bytes: handoff + briefing given at start
-  int max_lessons = 5;       // capture.max_lessons: lessons shown before one tool call
-  bool archive = true;       // capture.archive: keep each session's events as JSONL.gz
+  int queue_size = 1024;  // capture.queue_size: events the server holds; more answer 429
+  // capture.context_bytes: handoff + briefing given at start (at most 9000: Claude Code shows a
+  // context of 10,000 characters or more only as a preview)
+  int context_bytes = 4000;
+  int max_lessons = 5;  // capture.max_lessons: lessons shown before one tool call
+  bool archive = true;  // capture.archive: keep each session's events as JSONL.gz
 };
 
 struct AutoTagConfig {

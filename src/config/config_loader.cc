@@ -530,7 +530,7 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(pr.Int("spool_max_mb", cfg.capture.spool_max_mb, 1, 1 << 20));
   RETURN_IF_ERROR(pr.Int("max_event_bytes", cfg.capture.max_event_bytes, 4096, 16 << 20));
   RETURN_IF_ERROR(pr.Int("queue_size", cfg.capture.queue_size, 1, 1 << 20));
-  RETURN_IF_ERROR(pr.Int("context_bytes", cfg.capture.context_bytes, 500, 100000));
+  RETURN_IF_ERROR(pr.Int("context_bytes", cfg.capture.context_bytes, 500, 9000));
   RETURN_IF_ERROR(pr.Int("max_lessons", cfg.capture.max_lessons, 0, 50));
   RETURN_IF_ERROR(pr.Bool("archive", cfg.capture.archive));
   pr.Finish();

@@ -56,6 +56,8 @@ Result<EventKind> ParseEventKind(std::string_view text) {
   std::string k = Kebab(text);
   if (k == "user-prompt" || k == "prompt-submit") return EventKind::kUserPrompt;
   if (k == "post-compaction") return EventKind::kPostCompact;
+  // Claude Code reports a failed tool call as PostToolUseFailure (with an `error` field).
+  if (k == "post-tool-use-failure") return EventKind::kPostToolUse;
   return ParseKebab<EventKind>(text, kEventNames, "hook event");
 }
 

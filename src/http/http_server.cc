@@ -41,6 +41,7 @@ struct HttpServer::Impl {
              .openapi_json = std::move(extras.openapi_json),
              .v1 = extras.v1,
              .memory = extras.memory,
+             .capture = extras.capture,
              .auth = extras.auth,
              .audit = extras.audit} {}
 

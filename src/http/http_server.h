@@ -23,6 +23,7 @@ namespace memex::http {
 // Optional parts of the route table.
 class V1Api;
 class MemoryRoutes;
+class CaptureRoutes;
 class Authenticator;
 
 struct ServeExtras {
@@ -31,6 +32,8 @@ struct ServeExtras {
   const V1Api* v1 = nullptr;   // borrowed; the memoryOSS API at /v1/*; null: not served
   // borrowed; the native memory API at /api/memories/*; null: not served
   const MemoryRoutes* memory = nullptr;
+  // borrowed; hook ingress and the capture records (capture_routes.h); null: not served
+  const CaptureRoutes* capture = nullptr;
   // borrowed; who may call (authenticator.h). Null or open (auth mode none): every caller is the
   // local admin, and only a loopback address may be bound.
   const Authenticator* auth = nullptr;

@@ -281,3 +281,29 @@ Result<ServerHealth> RemoteMemoryApi::Health() {
 }
 
 }  // namespace memex::http
+
+namespace memex::http {
+
+Result<std::string> RemoteMemoryApi::PostHook(const std::string& query,
+                                              const std::string& payload) {
+  ASSIGN_OR_RETURN(std::string body, impl_->Call("POST", "/hook?" + query, payload));
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("stdout") && j["stdout"].is_string()) {
+    return j["stdout"].get<std::string>();
+  }
+  return std::string("{}");
+}
+
+Result<int64_t> RemoteMemoryApi::PostHookBatch(const std::vector<std::string>& spool_lines) {
+  std::string body = "{\"events\":[";
+  for (size_t i = 0; i < spool_lines.size(); ++i) body += (i ? "," : "") + spool_lines[i];
+  body += "]}";
+  ASSIGN_OR_RETURN(std::string answer, impl_->Call("POST", "/hook/batch", body));
+  auto j = nlohmann::json::parse(answer, nullptr, false);
+  if (!j.is_object() || !j.contains("accepted") || !j["accepted"].is_number_integer()) {
+    return Internal("unexpected answer from the memex server at " + url_ + " to /hook/batch");
+  }
+  return j["accepted"].get<int64_t>();
+}
+
+}  // namespace memex::http

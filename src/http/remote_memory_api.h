@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "service/memory_api.h"
@@ -81,6 +82,13 @@ class RemoteMemoryApi : public MemoryApi {
 
   // GET /health. Errors: kUnavailable (unreachable), StatusFromHttp's.
   Result<ServerHealth> Health();
+
+  // POST /hook?<query> with an agent's hook payload (docs/capture.md): the text the hook should
+  // print ("{}" when the server has nothing for the model). Errors: kUnavailable (unreachable,
+  // queue full: spool and retry later), StatusFromHttp's otherwise.
+  Result<std::string> PostHook(const std::string& query, const std::string& payload);
+  // POST /hook/batch {"events":[<lines>]}: the number accepted. Errors: as PostHook.
+  Result<int64_t> PostHookBatch(const std::vector<std::string>& spool_lines);
 
  private:
   struct Impl;

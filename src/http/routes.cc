@@ -229,6 +229,21 @@ void InstallRoutes(httplib::Server& server, const RouteDeps& deps) {
   };
   if (deps.v1 != nullptr) InstallV1Routes(server, *deps.v1, observe);
   if (deps.memory != nullptr) InstallMemoryRoutes(server, *deps.memory, observe);
+  // Hook events are counted, not audited: they are stored as events themselves, and an audit
+  // line per tool call of every agent would double the log for nothing.
+  if (deps.capture != nullptr) {
+    InstallCaptureRoutes(server, *deps.capture,
+                         [&deps](const std::string& label, const httplib::Request& req,
+                                 const httplib::Response& res, double seconds) {
+                           if (deps.metrics != nullptr) {
+                             deps.metrics->ObserveRequest(label, res.status, seconds);
+                           }
+                           bool is_hook = req.path == "/hook" || req.path == "/hook/batch";
+                           if (!is_hook && deps.audit != nullptr) {
+                             deps.audit->Record(RouteAuditEntry(label, req, res, seconds));
+                           }
+                         });
+  }
   // DNS-rebinding protection before any route runs (request_guard.h).
   server.set_pre_routing_handler([&deps](const httplib::Request& req, httplib::Response& res) {
     // The headers are in; the body must follow within the deadline too.

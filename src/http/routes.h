@@ -11,6 +11,7 @@
 
 #include "audit/audit_log.h"
 #include "http/authenticator.h"
+#include "http/capture_routes.h"
 #include "http/mcp_http.h"
 #include "http/memory_routes.h"
 #include "http/metrics.h"
@@ -37,6 +38,8 @@ struct RouteDeps {
   const V1Api* v1 = nullptr;   // null: the /v1/* memoryOSS routes are not installed
   // null: the native /api/memories/* routes (the thin client's) are not installed
   const MemoryRoutes* memory = nullptr;
+  // null: no capture routes (/hook, /hook/batch, /api/sessions, /api/lessons, /api/handoffs)
+  const CaptureRoutes* capture = nullptr;
   // null: every caller is the local admin (auth mode none, tests); else asked before any route
   // except /health.
   const Authenticator* auth = nullptr;

@@ -1,5 +1,6 @@
 #include "mcp/pf_common.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -139,6 +140,40 @@ const Json* ArgReader::Object(std::string_view key) {
   return v;
 }
 
+// A long text is windowed around the first matched term so the snippet shows why it matched.
+std::string Snippet(std::string_view content, const std::vector<std::string>& terms) {
+  std::string flat;
+  flat.reserve(content.size());
+  bool space = false;
+  for (char c : content) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !flat.empty();
+      continue;
+    }
+    if (space) flat += ' ';
+    space = false;
+    flat += c;
+  }
+  size_t start = 0;
+  if (flat.size() > kSnippetBytes) {
+    std::string lower = AsciiLower(flat);
+    size_t first = std::string::npos;
+    for (const std::string& term : terms) {
+      if (!term.empty()) first = std::min(first, lower.find(term));
+    }
+    constexpr size_t kLead = kSnippetBytes / 3;
+    if (first != std::string::npos && first > kLead) {
+      start = std::min(first - kLead, flat.size() - kSnippetBytes);
+      while (start < flat.size() && (static_cast<unsigned char>(flat[start]) & 0xc0) == 0x80) {
+        ++start;
+      }
+    }
+  }
+  std::string out = start > 0 ? "…" : "";
+  out += TruncateUtf8(std::string_view(flat).substr(start), kSnippetBytes);
+  return out;
+}
+
 std::string SliceLines(std::string_view text, int64_t from_line, int64_t to_line) {
   if (from_line <= 1 && to_line <= 0) return std::string(text);
   int64_t first = from_line <= 0 ? 1 : from_line;
@@ -195,7 +230,7 @@ Result<SearchFilter> ResolveScopes(const std::optional<std::string>& scope,
 }
 
 Json MemoryMetadata(const Memory& m) {
-  return Json{
+  Json meta{
       {"backend", kBackendName},
       {"tags", m.tags},
       {"id", m.id},
@@ -209,6 +244,9 @@ Json MemoryMetadata(const Memory& m) {
       {"updated_at", TimeOrNull(m.updated_ms)},
       {"origin", OriginName(m.origin)},
   };
+  // The session that wrote it (hook summaries, pf_poke calls joined by tool_use_id).
+  if (!m.session.empty()) meta["session"] = m.session;
+  return meta;
 }
 
 const Source* SourceByScheme(const Deps& d, std::string_view scheme) {

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "base/ids.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "base/time_util.h"
 #include "mcp/pf_common.h"
@@ -12,41 +13,6 @@
 
 namespace memex::mcp::pf {
 namespace {
-
-// Whitespace runs become one space so a snippet reads as one line. A long memory is windowed
-// around the first matched term so the snippet shows why it matched; bounded, UTF-8 safe.
-std::string Snippet(std::string_view content, const ChannelScores& channels) {
-  std::string flat;
-  flat.reserve(content.size());
-  bool space = false;
-  for (char c : content) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !flat.empty();
-      continue;
-    }
-    if (space) flat += ' ';
-    space = false;
-    flat += c;
-  }
-  size_t start = 0;
-  if (flat.size() > kSnippetBytes) {
-    std::string lower = AsciiLower(flat);
-    size_t first = std::string::npos;
-    for (const auto* list : {&channels.matched_terms, &channels.matched_identifiers}) {
-      for (const std::string& term : *list) first = std::min(first, lower.find(term));
-    }
-    constexpr size_t kLead = kSnippetBytes / 3;
-    if (first != std::string::npos && first > kLead) {
-      start = std::min(first - kLead, flat.size() - kSnippetBytes);
-      while (start < flat.size() && (static_cast<unsigned char>(flat[start]) & 0xc0) == 0x80) {
-        ++start;
-      }
-    }
-  }
-  std::string out = start > 0 ? "…" : "";
-  out += TruncateUtf8(std::string_view(flat).substr(start), kSnippetBytes);
-  return out;
-}
 
 Json Explain(const ChannelScores& c) {
   return Json{{"text", c.text},
@@ -58,6 +24,12 @@ Json Explain(const ChannelScores& c) {
               {"recency_part", c.recency_part},
               {"matched_terms", c.matched_terms},
               {"matched_identifiers", c.matched_identifiers}};
+}
+
+std::vector<std::string> MatchedTerms(const ChannelScores& c) {
+  std::vector<std::string> terms = c.matched_terms;
+  terms.insert(terms.end(), c.matched_identifiers.begin(), c.matched_identifiers.end());
+  return terms;
 }
 
 using MemoryOrError = std::variant<Memory, ToolError>;
@@ -108,7 +80,7 @@ ToolOutcome ForgetMemory(MemoryApi& svc, std::string_view ref) {
 
 }  // namespace
 
-ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx) {
   ArgReader r(args);
   std::optional<std::string> query = r.String("query");
   std::optional<int64_t> limit = r.Int("limit");
@@ -129,8 +101,11 @@ ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   if (!r.ok()) return r.error();
   if (!query || Trim(*query).empty()) return InvalidRequest("empty query");
   if (limit && *limit < 0) return InvalidRequest("limit must not be negative");
-  // Which backends answer: all by default, else the named ones ("memex" = the store).
+  // Which backends answer: all by default, else the named ones ("memex" = the store). Session
+  // events fill up a store answer shorter than the limit, or answer when named ("events").
   bool use_store = !backends;
+  bool use_events = !backends && d.capture != nullptr;
+  bool events_named = false;
   std::vector<const Source*> sources;
   if (!backends) {
     for (const auto& s : d.sources) sources.push_back(s.get());
@@ -138,10 +113,14 @@ ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     for (const std::string& b : *backends) {
       if (b == kBackendName) {
         use_store = true;
+        use_events = use_events || d.capture != nullptr;
+      } else if (b == kEventsBackend && d.capture != nullptr) {
+        use_events = events_named = true;
       } else if (const Source* s = SourceByName(d, b)) {
         if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
       } else {
         std::string available(kBackendName);
+        if (d.capture != nullptr) available += ", " + std::string(kEventsBackend);
         for (const auto& s2 : d.sources) available += ", " + s2->name();
         return ToolError{
             "backend_not_found", 404,
@@ -183,16 +162,37 @@ ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     store_hits = std::move(resp->hits);
   }
   Json results = Json::array();
+  double lowest_store_score = 1.0;
+  for (const RankedHit& hit : store_hits) {
+    lowest_store_score = std::min(lowest_store_score, hit.score);
+  }
   for (const RankedHit& hit : store_hits) {
     const Memory& m = hit.memory;
     Json meta = MemoryMetadata(m);
     meta["line"] = nullptr;
     if (explain) meta["explain"] = Explain(hit.channels);
     results.push_back({{"uri", FormatMemoryUri(m.scope, m.id)},
-                       {"snippet", Snippet(m.content, hit.channels)},
+                       {"snippet", Snippet(m.content, MatchedTerms(hit.channels))},
                        {"score", hit.score},
                        {"metadata", std::move(meta)},
                        {"backend", kBackendName}});
+  }
+  // Events carry no kind or tags, so those filters leave them out; date_range applies to the
+  // event's time. Their scores stay below every memory hit's, so they come after them.
+  bool events_apply = use_events && req.filter.kinds.empty() && req.filter.tags.empty();
+  size_t event_hits = 0;
+  if (events_apply && (events_named || store_hits.size() < static_cast<size_t>(req.limit))) {
+    int want = events_named ? req.limit : req.limit - static_cast<int>(store_hits.size());
+    double ceiling = lowest_store_score > 0 ? lowest_store_score : 1e-6;
+    auto events = ScanEvents(d, *query, req.filter, want, ceiling, ctx);
+    if (events.ok()) {
+      event_hits = events->size();
+      for (Json& e : *events) results.push_back(std::move(e));
+    } else if (events_named) {
+      return FromStatus(events.status());
+    } else {  // a fallback that fails leaves the memory hits standing
+      LogWarn("pf_scan: events channel failed: " + events.status().ToString());
+    }
   }
   // Files carry no kind, so a kinds filter leaves sources out; tags come from auto_tags and
   // date_range applies to the file's mtime.
@@ -222,7 +222,7 @@ ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   }
   // One ranking: every backend scores in [0, 1] and hits are ordered by score; ties keep the
   // store's hits first and each backend's own order (docs/tools.md, pf_scan).
-  if (!sources.empty()) {
+  if (!sources.empty() || event_hits > 0) {
     std::vector<Json> merged(results.begin(), results.end());
     std::stable_sort(merged.begin(), merged.end(), [](const Json& a, const Json& b) {
       return a["score"].get<double>() > b["score"].get<double>();
@@ -234,7 +234,7 @@ ToolOutcome Scan(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   return Json{{"results", std::move(results)}};
 }
 
-ToolOutcome Peek(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Peek(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx) {
   ArgReader r(args);
   std::optional<std::string> uri = r.String("uri");
   int64_t from_line = r.Int("from_line").value_or(0);
@@ -259,6 +259,13 @@ ToolOutcome Peek(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
                     {"mtime", FormatRfc3339Ms(doc->mtime_ms)},
                     {"tags", doc->tags},
                     {"backend", src->name()}}}}}};
+  }
+  if (d.capture != nullptr) {
+    auto any = ParseMemexUri(Trim(*uri));
+    if (!any.ok()) return FromStatus(any.status(), "backend_not_found");
+    if (any->collection != Collection::kMemories) {
+      return PeekCapture(d, *any, from_line, to_line, ctx);
+    }
   }
   auto parsed = ParseMemoryUri(Trim(*uri));
   if (!parsed.ok()) return FromStatus(parsed.status(), "backend_not_found");
@@ -293,7 +300,12 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   std::optional<std::string> replaces = r.String("replaces");
   std::optional<std::string> forget = r.String("forget");
   if (!r.ok()) return r.error();
-  if (!mode || mode->empty()) return InvalidRequest("mode is required: memory, direct or agent");
+  const std::string modes =
+      d.capture != nullptr ? "memory, direct, agent, handoff or lesson" : "memory, direct or agent";
+  if (!mode || mode->empty()) return InvalidRequest("mode is required: " + modes);
+  if (d.capture != nullptr && (*mode == "handoff" || *mode == "lesson")) {
+    return PokeCapture(d, *mode, args, ctx);
+  }
   bool has_content = content && !Trim(*content).empty();
   if (*mode == "agent") {
     if (!has_content) return InvalidRequest("content is required");
@@ -335,8 +347,7 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
                          "'; use mode 'memory' to store a memory"};
   }
   if (*mode != "memory") {
-    return InvalidRequest("unknown mode '" + TruncateUtf8(*mode, 64) +
-                          "' (memory, direct or agent)");
+    return InvalidRequest("unknown mode '" + TruncateUtf8(*mode, 64) + "' (" + modes + ")");
   }
   if (forget) {
     if (replaces) return InvalidRequest("give either 'forget' or 'replaces', not both");
@@ -351,6 +362,8 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     kind = *k;
   }
 
+  // Written by a call the agent's hooks saw: the memory names the session that wrote it.
+  SessionLink link = LinkToolUse(d, ctx);
   Scope target;
   RememberResult written;
   std::string replaced_id;
@@ -363,6 +376,8 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     req.patch.content = *content;
     if (tags) req.patch.tags = *tags;
     req.patch.kind = kind;
+    req.patch.agent = link.agent;
+    req.patch.session = link.session;
     auto res = svc.Update(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
@@ -377,6 +392,8 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     req.memory.kind = kind.value_or(Kind::kFact);
     req.memory.content = *content;
     if (tags) req.memory.tags = *tags;
+    req.memory.agent = link.agent;
+    req.memory.session = link.session;
     auto res = svc.Remember(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
@@ -390,6 +407,8 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
            {"created", written.created},
            {"redactions", written.redactions}};
   if (!replaced_id.empty()) out["replaces"] = replaced_id;
+  // A duplicate changes nothing, so it is linked to nothing new either.
+  if (!link.session.empty() && written.created) out["session"] = link.session;
   return out;
 }
 

@@ -34,7 +34,8 @@ Json Schema(Json properties, std::vector<std::string> required = {}) {
 constexpr ToolAnnotations kReadOnly{
     .read_only = true, .destructive = false, .idempotent = true, .open_world = false};
 
-std::vector<ToolDef> Definitions() {
+// `capture`: whether capture is served (contexts, modes and URIs that exist only then).
+std::vector<ToolDef> Definitions(bool capture) {
   std::vector<ToolDef> defs;
   defs.push_back(ToolDef{
       "pf_maps", "List Memory Regions",
@@ -44,9 +45,17 @@ std::vector<ToolDef> Definitions() {
       Schema(Json::object()), kReadOnly});
   defs.push_back(ToolDef{
       "pf_load", "Load Memory Region",
-      "Load a named memory region (context) in one call, e.g. 'recent' = the newest memories of "
-      "this project. Use it at the start of a task to catch up; use pf_scan to search instead.",
-      Schema({{"name", Prop("string", "The region name (see pf_maps), e.g. 'recent'")},
+      capture ? "Load a named memory region (context) in one call: 'recent' = the newest "
+                "memories of this project, 'handoff' = what the previous session left for this "
+                "one, 'briefing' = recent decisions and active lessons, 'lessons' = the rules "
+                "to follow here. Use it at the start of a task to catch up; use pf_scan to "
+                "search instead."
+              : "Load a named memory region (context) in one call, e.g. 'recent' = the newest "
+                "memories of this project. Use it at the start of a task to catch up; use "
+                "pf_scan to search instead.",
+      Schema({{"name", Prop("string", capture ? "The region name (see pf_maps): 'recent', "
+                                                "'handoff', 'briefing' or 'lessons'"
+                                              : "The region name (see pf_maps), e.g. 'recent'")},
               {"format", Json{{"type", "string"},
                               {"enum", {"markdown", "markdown-with-metadata", "json"}},
                               {"description", "Output format (default 'markdown')"}}},
@@ -68,8 +77,12 @@ std::vector<ToolDef> Definitions() {
                           "Search query (keywords, identifiers, phrase or natural "
                           "language)")},
            {"limit", Prop("integer", "Maximum number of results (default 10)")},
-           {"backends", StringArrayProp("Restrict to these backends ('memex' = the memory "
-                                        "store, or a source name from pf_maps)")},
+           {"backends",
+            StringArrayProp(capture ? "Restrict to these backends ('memex' = the memory store, "
+                                      "'events' = captured agent sessions, or a source name "
+                                      "from pf_maps)"
+                                    : "Restrict to these backends ('memex' = the memory "
+                                      "store, or a source name from pf_maps)")},
            {"date_range", Json{{"type", "object"},
                                {"properties",
                                 {{"from", Prop("string", "YYYY-MM-DD or RFC 3339, inclusive")},
@@ -87,8 +100,12 @@ std::vector<ToolDef> Definitions() {
       kReadOnly});
   defs.push_back(ToolDef{
       "pf_peek", "Read Resource",
-      "Read one resource by URI (from pf_scan or pf_load), optionally a line range. Any version "
-      "of a memory can be read by its own URI.",
+      capture ? "Read one resource by URI (from pf_scan or pf_load), optionally a line range. "
+                "Any version of a memory can be read by its own URI; "
+                "memex://<workspace>/<project>/sessions/<id> reads a captured agent session "
+                "(one event per line)."
+              : "Read one resource by URI (from pf_scan or pf_load), optionally a line range. "
+                "Any version of a memory can be read by its own URI.",
       Schema({{"uri", Prop("string", "Resource URI, e.g. memex://default/proj/memories/<id>")},
               {"from_line", Prop("integer", "Start line (1-indexed)")},
               {"to_line", Prop("integer", "End line (inclusive)")}},
@@ -111,35 +128,70 @@ std::vector<ToolDef> Definitions() {
       ToolDef{"pf_ps", "Agent Status",
               "List the subagents pf_fault can spawn, or poll a pf_fault task by task_id.",
               Schema({{"task_id", Prop("string", "A task id returned by pf_fault")}}), kReadOnly});
+  Json poke_props{
+      {"content", Prop("string", "What to write")},
+      {"mode", Json{{"type", "string"},
+                    {"enum", capture ? Json{"memory", "direct", "agent", "handoff", "lesson"}
+                                     : Json{"memory", "direct", "agent"}},
+                    {"description", capture ? "'memory' (memex store), 'direct' (append to a "
+                                              "source URI), 'agent' (a subagent places it), "
+                                              "'handoff' (a handoff for the next session), "
+                                              "'lesson' (a rule shown before matching tool calls)"
+                                            : "'memory' (memex store), 'direct' (append to a "
+                                              "source URI), 'agent' (a subagent places it)"}}},
+      {"uri", Prop("string", "Target URI (mode 'direct')")},
+      {"format", Prop("string", "'entry' (default) or 'raw' (mode 'direct')")},
+      {"agent", Prop("string", "Subagent id (mode 'agent')")},
+      {"target", Prop("string", "Placement hint for the subagent (mode 'agent')")},
+      {"timeout_seconds", Prop("integer", "Max seconds to wait (mode 'agent')")},
+      {"kind", Prop("string",
+                    "memex: kind of memory (default 'fact'): fact, decision, "
+                    "convention, preference, gotcha, procedure, episode, "
+                    "lesson")},
+      {"tags", StringArrayProp("memex: tags")},
+      {"scope", Prop("string",
+                     "memex: scope 'workspace/project' (default: the current "
+                     "project)")},
+      {"replaces", Prop("string", "memex: id or URI of a memory this one supersedes")},
+      {"forget", Prop("string",
+                      "memex: id or URI of a memory to forget (content not "
+                      "needed)")}};
+  if (capture) {
+    poke_props["open_questions"] = StringArrayProp("memex, mode 'handoff': questions left open");
+    poke_props["next_steps"] = StringArrayProp("memex, mode 'handoff': what to do next");
+    poke_props["files_touched"] = StringArrayProp("memex, mode 'handoff': files worked on");
+    poke_props["title"] = Prop("string", "memex, mode 'lesson': a short title");
+    poke_props["severity"] =
+        Json{{"type", "string"},
+             {"enum", {"critical", "warning", "info"}},
+             {"description", "memex, mode 'lesson': how serious (default 'warning')"}};
+    poke_props["phase"] =
+        Json{{"type", "string"},
+             {"enum", {"pre-tool", "post-tool", "session-end"}},
+             {"description", "memex, mode 'lesson': when it is checked (default 'pre-tool')"}};
+    poke_props["tool"] = Prop("string", "memex, mode 'lesson': tool name (or anchored regex)");
+    poke_props["input_regex"] =
+        Prop("string", "memex, mode 'lesson': regex searched in the tool input");
+    poke_props["output_regex"] =
+        Prop("string", "memex, mode 'lesson': regex searched in the tool output (post-tool)");
+    poke_props["file_globs"] = StringArrayProp("memex, mode 'lesson': globs on touched files");
+    poke_props["global"] =
+        Prop("boolean", "memex, mode 'lesson': applies in every scope (admin only)");
+  }
   defs.push_back(ToolDef{
       "pf_poke", "Write to Memory",
-      "Write to memory. mode 'memory' stores a durable note (a decision, convention, fact, "
-      "gotcha...) in this project; give 'replaces' to supersede an outdated memory, 'forget' to "
-      "remove one. Store facts worth keeping across sessions, never secrets.",
-      Schema({{"content", Prop("string", "What to write")},
-              {"mode", Json{{"type", "string"},
-                            {"enum", {"memory", "direct", "agent"}},
-                            {"description",
-                             "'memory' (memex store), 'direct' (append to a "
-                             "source URI), 'agent' (a subagent places it)"}}},
-              {"uri", Prop("string", "Target URI (mode 'direct')")},
-              {"format", Prop("string", "'entry' (default) or 'raw' (mode 'direct')")},
-              {"agent", Prop("string", "Subagent id (mode 'agent')")},
-              {"target", Prop("string", "Placement hint for the subagent (mode 'agent')")},
-              {"timeout_seconds", Prop("integer", "Max seconds to wait (mode 'agent')")},
-              {"kind", Prop("string",
-                            "memex: kind of memory (default 'fact'): fact, decision, "
-                            "convention, preference, gotcha, procedure, episode, "
-                            "lesson")},
-              {"tags", StringArrayProp("memex: tags")},
-              {"scope", Prop("string",
-                             "memex: scope 'workspace/project' (default: the current "
-                             "project)")},
-              {"replaces", Prop("string", "memex: id or URI of a memory this one supersedes")},
-              {"forget", Prop("string",
-                              "memex: id or URI of a memory to forget (content not "
-                              "needed)")}},
-             {"mode"}),
+      capture ? "Write to memory. mode 'memory' stores a durable note (a decision, convention, "
+                "fact, gotcha...) in this project; give 'replaces' to supersede an outdated "
+                "memory, 'forget' to remove one. mode 'handoff' leaves the next session a "
+                "summary (content) with open_questions, next_steps and files_touched. mode "
+                "'lesson' stores a rule (content) shown before tool calls that match its "
+                "triggers (tool, input_regex, file_globs). Store facts worth keeping across "
+                "sessions, never secrets."
+              : "Write to memory. mode 'memory' stores a durable note (a decision, convention, "
+                "fact, gotcha...) in this project; give 'replaces' to supersede an outdated "
+                "memory, 'forget' to remove one. Store facts worth keeping across sessions, "
+                "never secrets.",
+      Schema(std::move(poke_props), {"mode"}),
       ToolAnnotations{
           .read_only = false, .destructive = true, .idempotent = false, .open_world = false}});
   return defs;
@@ -161,15 +213,33 @@ ToolOutcome Maps(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     if (sc.live > 0) scopes.push_back({{"scope", sc.scope.ToString()}, {"memories", sc.live}});
   }
   Json contexts = Json::array();
-  contexts.push_back(
-      {{"name", "recent"},
-       {"description", "The " + std::to_string(kRecentCount) + " newest memories of " +
-                           d.default_scope.ToString() + " (built-in)"}});
+  const std::string scope = d.default_scope.ToString();
+  contexts.push_back({{"name", "recent"},
+                      {"description", "The " + std::to_string(kRecentCount) +
+                                          " newest memories of " + scope + " (built-in)"}});
+  if (d.capture != nullptr) {
+    contexts.push_back({{"name", "handoff"},
+                        {"description", "The pending handoff of " + scope +
+                                            ": what the last session left "
+                                            "for the next one (built-in)"}});
+    contexts.push_back(
+        {{"name", "briefing"},
+         {"description", "Recent decisions and active lessons of " + scope + " (built-in)"}});
+    contexts.push_back(
+        {{"name", "lessons"},
+         {"description", "The active lessons of " + scope + " and the global ones (built-in)"}});
+  }
   Json sources = Json::array();
   sources.push_back({{"name", kBackendName},
                      {"type", "store"},
                      {"uri_scheme", kMemexScheme},
                      {"writable", true}});
+  if (d.capture != nullptr) {
+    sources.push_back({{"name", kEventsBackend},
+                       {"type", "events"},
+                       {"uri_scheme", kMemexScheme},
+                       {"writable", false}});
+  }
   for (const auto& src : d.sources) {
     sources.push_back({{"name", src->name()},
                        {"type", src->type()},
@@ -182,13 +252,6 @@ ToolOutcome Maps(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
 }
 
 namespace {
-
-struct LoadedSource {
-  std::string uri;
-  std::string content;
-  std::vector<std::string> tags;
-  Json metadata;
-};
 
 std::string RenderMarkdown(const std::vector<LoadedSource>& sources, bool with_metadata) {
   std::vector<std::string> parts;
@@ -208,7 +271,7 @@ std::string RenderMarkdown(const std::vector<LoadedSource>& sources, bool with_m
 
 }  // namespace
 
-ToolOutcome Load(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& /*ctx*/) {
+ToolOutcome Load(const Deps& d, MemoryApi& svc, const Json& args, const CallContext& ctx) {
   ArgReader r(args);
   std::optional<std::string> name = r.String("name");
   std::optional<std::string> format = r.String("format");
@@ -225,22 +288,31 @@ ToolOutcome Load(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   if (budget <= 0 || budget > kMaxLoadBytes) {
     return InvalidRequest("max_size must be between 1 and " + std::to_string(kMaxLoadBytes));
   }
-  if (*name != "recent") {
+  bool capture_context = d.capture != nullptr && IsCaptureContext(*name);
+  if (*name != "recent" && !capture_context) {
     return ToolError{"context_not_found", 404,
                      "context '" + TruncateUtf8(*name, 64) + "' not found (see pf_maps)"};
   }
   auto filter = ResolveScopes(scope, std::nullopt, d.default_scope, d.config);
   if (!filter.ok()) return FromStatus(filter.status());
 
-  ListRequest req;
-  req.query.filter = std::move(filter).value();
-  req.query.limit = kRecentCount;
-  auto listed = svc.List(req);
-  if (!listed.ok()) return FromStatus(listed.status());
-
   std::vector<LoadedSource> sources;
-  for (const Memory& m : listed->memories) {
-    sources.push_back({FormatMemoryUri(m.scope, m.id), m.content, m.tags, MemoryMetadata(m)});
+  if (capture_context) {
+    if (filter->all_scopes) {
+      return InvalidRequest("context '" + *name + "' needs one scope, not '*'");
+    }
+    auto loaded = LoadCaptureContext(d, *name, filter->scopes.front(), ctx);
+    if (!loaded.ok()) return FromStatus(loaded.status());
+    sources = std::move(loaded).value();
+  } else {
+    ListRequest req;
+    req.query.filter = std::move(filter).value();
+    req.query.limit = kRecentCount;
+    auto listed = svc.List(req);
+    if (!listed.ok()) return FromStatus(listed.status());
+    for (const Memory& m : listed->memories) {
+      sources.push_back({FormatMemoryUri(m.scope, m.id), m.content, m.tags, MemoryMetadata(m)});
+    }
   }
   Json out{{"name", *name}, {"format", fmt}};
   Json skipped = Json::array();
@@ -302,8 +374,9 @@ ToolOutcome Ps(const Deps& /*d*/, MemoryApi& /*svc*/, const Json& args,
 }  // namespace pf
 
 void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
-                            const Scope& default_scope, const Config& config, const Clock& clock) {
-  Deps built{service, default_scope, config, clock, {}};
+                            const Scope& default_scope, const Config& config, const Clock& clock,
+                            CaptureService* capture) {
+  Deps built{service, default_scope, config, clock, {}, capture};
   for (const SourceConfig& sc : config.sources) {
     // A source whose root is missing is left out rather than failing the whole server: the
     // store's tools keep working and pf_maps shows what is served.
@@ -320,7 +393,7 @@ void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
       {"pf_maps", pf::Maps},   {"pf_load", pf::Load}, {"pf_scan", pf::Scan}, {"pf_peek", pf::Peek},
       {"pf_fault", pf::Fault}, {"pf_ps", pf::Ps},     {"pf_poke", pf::Poke},
   };
-  for (ToolDef& def : Definitions()) {
+  for (ToolDef& def : Definitions(capture != nullptr)) {
     for (const auto& [name, fn] : handlers) {
       if (def.name != name) continue;
       registry.Add(std::move(def), [deps, fn](const Json& args, const CallContext& ctx) {

@@ -3,9 +3,13 @@
 // of config.sources. docs/tools.md documents each tool and memex's extensions.
 //
 // Memories are addressed as memex://<workspace>/<project>/memories/<id> (pf_uri.h), files of a
-// source as <uri_scheme>://<relative path> (sources/source.h). Subprocess, http and subagent
-// sources come later: until then pf_fault, pf_ps with a task id and pf_poke mode "agent" answer
-// agent_not_found / resource_not_found.
+// source as <uri_scheme>://<relative path> (sources/source.h). With a CaptureService the tools
+// also reach capture (SPEC §7): pf_load contexts handoff, briefing and lessons; pf_poke modes
+// handoff and lesson; pf_peek of memex://<ws>/<proj>/sessions|handoffs|lessons/<id>; session
+// events as pf_scan's channel "events"; and a pf_poke whose call carries a tool-use id
+// (CallContext::tool_use_id) links what it writes to the hook session of that call.
+// Subprocess, http and subagent sources come later: until then pf_fault, pf_ps with a task id
+// and pf_poke mode "agent" answer agent_not_found / resource_not_found.
 //
 // Thread-safety: the registered handlers hold no mutable state (sources are safe for concurrent
 // use) and may run concurrently.
@@ -15,6 +19,7 @@
 #include "config/config.h"
 #include "core/scope.h"
 #include "mcp/tool.h"
+#include "service/capture_service.h"
 #include "service/memory_service.h"
 
 namespace memex::mcp {
@@ -23,7 +28,10 @@ namespace memex::mcp {
 // `service`, `config` and `clock` (stamps source entries) must outlive the registry;
 // `default_scope` is the scope of calls that name none. Builds one FilesystemSource per
 // config.sources entry; an entry that cannot be opened (missing root) is logged and left out.
+// `capture` (not owned; must outlive the registry) may be null: the capture features are then
+// absent (not listed, and answered as unknown contexts, modes, collections and backends).
 void RegisterPagefaultTools(ToolRegistry& registry, MemoryService& service,
-                            const Scope& default_scope, const Config& config, const Clock& clock);
+                            const Scope& default_scope, const Config& config, const Clock& clock,
+                            CaptureService* capture = nullptr);
 
 }  // namespace memex::mcp

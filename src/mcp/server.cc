@@ -14,6 +14,22 @@ RpcError ParamsError(std::string message) {
   return RpcError{kInvalidParams, std::move(message), nullptr, nullptr};
 }
 
+// The longest tool-use id taken from a request's _meta; a longer one is ignored.
+constexpr size_t kMaxToolUseIdBytes = 256;
+
+// The agent's id of this tool call (CallContext::tool_use_id): Claude Code sends
+// "claudecode/toolUseId", Codex "callId". Anything that is not a short non-empty string is
+// ignored: the id only links a write to its session and must never fail the call.
+std::string ToolUseId(const Json& meta) {
+  for (const char* key : {"claudecode/toolUseId", "callId"}) {
+    auto it = meta.find(key);
+    if (it == meta.end() || !it->is_string()) continue;
+    const std::string& id = it->get_ref<const std::string&>();
+    if (!id.empty() && id.size() <= kMaxToolUseIdBytes) return id;
+  }
+  return "";
+}
+
 // Methods that exist but need an initialized session.
 constexpr std::array<std::string_view, 11> kSessionMethods = {"tools/list",
                                                               "tools/call",
@@ -226,7 +242,9 @@ Server::Reply Server::CallTool(const Json& params, const Session& session, Clien
   // Spec "Progress": the token rides in the request's _meta; a string or an integer.
   static const Json kNoToken;
   const Json* token = &kNoToken;
+  std::string tool_use_id;
   if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
+    tool_use_id = ToolUseId(*meta);
     auto it = meta->find("progressToken");
     if (it != meta->end()) {
       if (!it->is_string() && !it->is_number_integer()) {
@@ -248,6 +266,7 @@ Server::Reply Server::CallTool(const Json& params, const Session& session, Clien
 
   CallContext context = session.call_context();
   context.emitter = &emitter;
+  context.tool_use_id = std::move(tool_use_id);
   ToolOutcome outcome = tools_.Call(tool, arguments, context);
   if (auto* error = std::get_if<ToolError>(&outcome)) {
     // A domain failure is a tool result the model can read and react to (spec "Tools" ->

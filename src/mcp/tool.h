@@ -70,6 +70,11 @@ struct CallContext {
   // MCP only: sends logs, progress and server-to-client requests during this call (emitter.h).
   // Null when the interface cannot reach the client (REST, CLI). Not owned; valid for the call.
   Emitter* emitter = nullptr;
+  // MCP only: the agent's id for this tool call, from the request's
+  // `_meta["claudecode/toolUseId"]` (Claude Code) or `_meta["callId"]` (Codex); it equals the
+  // `tool_use_id` of the call's PreToolUse/PostToolUse hook events, so a write can be linked to
+  // the captured session that made it. "" when the client sent none.
+  std::string tool_use_id;
 };
 
 using ToolHandler = std::function<ToolOutcome(const Json& arguments, const CallContext& ctx)>;

@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import {
-  REQUEST, SCOPE, captureProtocolVersion, checkInitialize, checkListTools, exerciseTools, isolatedEnv, memexBin,
+  REQUEST, SCOPE, captureProtocolVersion, checkInitialize, checkListTools, exerciseTools, isolatedEnv, memexBin, ok,
 } from './lib.mjs';
 
 const TIMEOUT = 60000; // per test; every request inside has its own 15 s bound
@@ -53,6 +53,27 @@ describe('memex mcp over stdio', { timeout: 120000 }, () => {
 
   it('calls all seven tools', { timeout: TIMEOUT }, async () => {
     await exerciseTools(client, 'stdio');
+  });
+
+  it('writes a handoff with pf_poke and loads it with pf_load', { timeout: TIMEOUT }, async () => {
+    const written = await ok(client, 'pf_poke', {
+      mode: 'handoff',
+      content: 'Parser refactor half done',
+      next_steps: ['Finish the lexer'],
+      open_questions: ['Keep the old API?'],
+      files_touched: ['src/parser.cc'],
+    });
+    assert.equal(written.status, 'written');
+    assert.equal(written.mode, 'handoff');
+    assert.equal(written.uri, `memex://${SCOPE}/handoffs/${written.id}`);
+    const loaded = await ok(client, 'pf_load', { name: 'handoff' });
+    assert.equal(loaded.name, 'handoff');
+    assert.ok(loaded.content.startsWith(`# ${written.uri}\n\n`), loaded.content);
+    for (const text of ['Parser refactor half done', 'Finish the lexer', 'Keep the old API?', 'src/parser.cc']) {
+      assert.ok(loaded.content.includes(text), `${text} in ${loaded.content}`);
+    }
+    const peek = await ok(client, 'pf_peek', { uri: written.uri });
+    assert.equal(peek.resource.metadata.manual, true);
   });
 
   it('exits with status 0 when the client closes stdin', { timeout: TIMEOUT }, async () => {

@@ -120,6 +120,142 @@ CREATE TABLE auth_tokens(
 );
 )sql";
 
+// Version 3: capture (SPEC §7, store/capture_store.h): hook events, the sessions they form,
+// handoffs and lessons. Notes on choices that are not obvious from the SQL:
+// - Scopes reuse the `scopes` table (scope_id), as memories do: one spelling of a scope, a small
+//   integer per event row, and scoped reads use the same ScopeSet/filter code as memories.
+// - events.seq is AUTOINCREMENT so a seq is never reused even if old events are pruned later:
+//   ListEvents' after_seq is a cursor that stays valid. ingest_key is UNIQUE across the whole
+//   store (the client generates 128 random bits per event), so a retried or re-drained event is
+//   stored once whatever session or scope it claims; the writer checks the key before inserting
+//   (BEGIN IMMEDIATE serialises writers across processes), the index is the last guard.
+// - events.kind, handoffs.state and lessons.phase are the kebab names of core/capture.h (they
+//   are few and short, and the file stays readable with the sqlite3 shell); lessons.severity is
+//   a small integer (capture_rows.h: 0 critical .. 2 info) so "most severe first" is ORDER BY.
+// - List columns (events.files, handoffs.open_questions/next_steps/files_touched,
+//   lessons.file_globs) are JSON arrays of strings.
+// - events_fts is an external-content FTS5 table over events (the text is stored once, in
+//   events), kept in sync by triggers so every write path, including a future pruning DELETE,
+//   updates it; deletes repeat the stored values, never recomputed ones. One table for all
+//   scopes (unlike memories_fts_<scope>): event search is an occasional lookup, not recall's hot
+//   path, so the scope filter is a join on the FTS rows.
+// - session_context is keyed by session id without a foreign key: a SessionStart's briefing is
+//   computed (and recorded) before its event is stored, so the row may precede the session's.
+// - sessions.tool_count counts tool calls, not events: capture_rows.cc counts a tool_use_id
+//   once whether its Pre, its Post or both arrive.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE sessions(
+  id TEXT PRIMARY KEY,
+  scope_id INTEGER NOT NULL REFERENCES scopes(scope_id),
+  agent TEXT NOT NULL DEFAULT '',
+  cwd TEXT NOT NULL DEFAULT '',
+  git_branch TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL,
+  last_event_ms INTEGER NOT NULL,
+  ended_ms INTEGER NOT NULL DEFAULT 0,
+  end_reason TEXT NOT NULL DEFAULT '',
+  event_count INTEGER NOT NULL DEFAULT 0,
+  prompt_count INTEGER NOT NULL DEFAULT 0,
+  tool_count INTEGER NOT NULL DEFAULT 0,
+  error_count INTEGER NOT NULL DEFAULT 0,
+  summary_id TEXT NOT NULL DEFAULT '',
+  archive_sha256 TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_scope_last ON sessions(scope_id, last_event_ms);
+CREATE INDEX sessions_last ON sessions(last_event_ms);
+CREATE TABLE session_context(
+  session_id TEXT PRIMARY KEY,
+  handoff_offered TEXT NOT NULL DEFAULT '',
+  delivered_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  ingest_key TEXT NOT NULL UNIQUE,
+  session_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  agent TEXT NOT NULL DEFAULT '',
+  scope_id INTEGER NOT NULL REFERENCES scopes(scope_id),
+  cwd TEXT NOT NULL DEFAULT '',
+  git_branch TEXT NOT NULL DEFAULT '',
+  ts_ms INTEGER NOT NULL,
+  prompt TEXT NOT NULL DEFAULT '',
+  tool_name TEXT NOT NULL DEFAULT '',
+  tool_use_id TEXT NOT NULL DEFAULT '',
+  tool_input TEXT NOT NULL DEFAULT '',
+  tool_output TEXT NOT NULL DEFAULT '',
+  tool_error INTEGER NOT NULL DEFAULT 0,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  files TEXT NOT NULL DEFAULT '[]',
+  raw TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_session ON events(session_id, seq);
+CREATE INDEX events_tool_use ON events(tool_use_id) WHERE tool_use_id <> '';
+CREATE VIRTUAL TABLE events_fts USING fts5(
+  prompt, tool_name, tool_input, tool_output, message,
+  content='events', content_rowid='seq',
+  tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+  INSERT INTO events_fts(rowid, prompt, tool_name, tool_input, tool_output, message)
+  VALUES(new.seq, new.prompt, new.tool_name, new.tool_input, new.tool_output, new.message);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, prompt, tool_name, tool_input, tool_output, message)
+  VALUES('delete', old.seq, old.prompt, old.tool_name, old.tool_input, old.tool_output,
+         old.message);
+END;
+CREATE TRIGGER events_fts_update
+AFTER UPDATE OF prompt, tool_name, tool_input, tool_output, message ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, prompt, tool_name, tool_input, tool_output, message)
+  VALUES('delete', old.seq, old.prompt, old.tool_name, old.tool_input, old.tool_output,
+         old.message);
+  INSERT INTO events_fts(rowid, prompt, tool_name, tool_input, tool_output, message)
+  VALUES(new.seq, new.prompt, new.tool_name, new.tool_input, new.tool_output, new.message);
+END;
+CREATE TABLE handoffs(
+  id TEXT PRIMARY KEY,
+  scope_id INTEGER NOT NULL REFERENCES scopes(scope_id),
+  from_session TEXT NOT NULL DEFAULT '',
+  from_agent TEXT NOT NULL DEFAULT '',
+  cwd TEXT NOT NULL DEFAULT '',
+  manual INTEGER NOT NULL DEFAULT 0,
+  summary TEXT NOT NULL DEFAULT '',
+  open_questions TEXT NOT NULL DEFAULT '[]',
+  next_steps TEXT NOT NULL DEFAULT '[]',
+  files_touched TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL CHECK(state IN ('open', 'accepted', 'expired')),
+  created_ms INTEGER NOT NULL,
+  accepted_by_session TEXT NOT NULL DEFAULT '',
+  accepted_by_agent TEXT NOT NULL DEFAULT '',
+  accepted_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX handoffs_scope_state ON handoffs(scope_id, state, manual, created_ms);
+CREATE INDEX handoffs_created ON handoffs(created_ms);
+CREATE TABLE lessons(
+  id TEXT PRIMARY KEY,
+  scope_id INTEGER NOT NULL REFERENCES scopes(scope_id),
+  is_global INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  rule TEXT NOT NULL,
+  severity INTEGER NOT NULL CHECK(severity BETWEEN 0 AND 2),
+  phase TEXT NOT NULL CHECK(phase IN ('pre-tool', 'post-tool', 'session-end')),
+  tool TEXT NOT NULL DEFAULT '',
+  input_regex TEXT NOT NULL DEFAULT '',
+  output_regex TEXT NOT NULL DEFAULT '',
+  file_globs TEXT NOT NULL DEFAULT '[]',
+  active INTEGER NOT NULL DEFAULT 1,
+  trigger_count INTEGER NOT NULL DEFAULT 0,
+  last_triggered_ms INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX lessons_scope ON lessons(scope_id, severity, created_ms);
+CREATE INDEX lessons_global ON lessons(is_global) WHERE is_global <> 0;
+)sql";
+
 Status EnsureMigrationsTable(Connection& db) {
   ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
   if (app_id != 0 && app_id != kApplicationId) {
@@ -159,6 +295,7 @@ const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema: memories, tags, identifiers, counters, fts5", kV1},
       {2, "auth_tokens: bearer tokens, hashed at rest", kV2},
+      {3, "capture: sessions, events + events_fts, handoffs, lessons", kV3},
   };
   return kMigrations;
 }

@@ -8,6 +8,7 @@
 
 #include "base/ids.h"
 #include "core/scope.h"
+#include "store/sqlite/capture_rows.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/doc_meta_cache.h"
@@ -377,6 +378,12 @@ Status SqliteStore::Check() {
         problems += "full-text index " + table + ": " + fts.message();
       }
     }
+    // The hook events' index (schema v3).
+    if (Status fts = writer_->Exec("INSERT INTO events_fts(events_fts) VALUES('integrity-check')");
+        !fts.ok()) {
+      problems += problems.empty() ? "" : "; ";
+      problems += "full-text index events_fts: " + fts.message();
+    }
   }
   if (problems.empty()) return Status::Ok();
   return DataLoss("integrity check of " + path_ + " failed: " + problems +
@@ -418,6 +425,157 @@ Result<TokenRecord> SqliteStore::RevokeToken(const std::string& id_or_name, int6
 
 Status SqliteStore::TouchToken(const std::string& id, int64_t now_ms) {
   return WriteTxn([&](RowWriter& w) { return sqlite::TouchTokenRow(w.db(), id, now_ms); });
+}
+
+// ---- CaptureStore: forwarding to store/sqlite/capture_rows.cc ----
+
+Result<std::vector<AppendResult>> SqliteStore::AppendEvents(const std::vector<Event>& events) {
+  std::vector<AppendResult> out;
+  if (events.empty()) return out;
+  RETURN_IF_ERROR(WriteTxn([&](RowWriter& w) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::InsertEvents(w, events));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Session> SqliteStore::GetSession(const std::string& id) {
+  Session out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectSession(db, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Session>> SqliteStore::ListSessions(const SessionQuery& q) {
+  std::vector<Session> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectSessions(db, *scopes_, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::SetSessionSummary(const std::string& id, const std::string& summary_id,
+                                      const std::string& archive_sha256) {
+  return WriteTxn([&](RowWriter& w) {
+    return sqlite::UpdateSessionSummary(w.db(), id, summary_id, archive_sha256);
+  });
+}
+
+Status SqliteStore::SetSessionContext(const std::string& id, const std::string& handoff_offered,
+                                      int64_t delivered_ms) {
+  return WriteTxn([&](RowWriter& w) {
+    return sqlite::UpsertSessionContext(w.db(), id, handoff_offered, delivered_ms);
+  });
+}
+
+Result<std::vector<Event>> SqliteStore::ListEvents(const EventQuery& q) {
+  std::vector<Event> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectEvents(db, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Event>> SqliteStore::EventsByToolUse(const std::string& tool_use_id) {
+  std::vector<Event> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectEventsByToolUse(db, tool_use_id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<EventHit>> SqliteStore::SearchEvents(const EventSearchQuery& q) {
+  std::vector<EventHit> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SearchEventRows(db, *scopes_, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::PutHandoff(const Handoff& h) {
+  return WriteTxn([&](RowWriter& w) { return sqlite::InsertHandoff(w, h); });
+}
+
+Result<Handoff> SqliteStore::GetHandoff(const std::string& id) {
+  Handoff out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectHandoff(db, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::optional<Handoff>> SqliteStore::PendingHandoff(const Scope& scope,
+                                                           const std::string& exclude_session) {
+  std::optional<Handoff> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectPendingHandoff(db, *scopes_, scope, exclude_session));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<bool> SqliteStore::AcceptHandoff(const std::string& id, const std::string& session,
+                                        const std::string& agent, int64_t now_ms) {
+  bool out = false;
+  RETURN_IF_ERROR(WriteTxn([&](RowWriter& w) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::AcceptHandoffRow(w.db(), id, session, agent, now_ms));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Handoff>> SqliteStore::ListHandoffs(const HandoffQuery& q) {
+  std::vector<Handoff> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectHandoffs(db, *scopes_, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::PutLesson(const Lesson& l) {
+  return WriteTxn([&](RowWriter& w) { return sqlite::InsertLesson(w, l); });
+}
+
+Result<Lesson> SqliteStore::GetLesson(const std::string& id) {
+  Lesson out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectLesson(db, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Lesson>> SqliteStore::ListLessons(const LessonQuery& q) {
+  std::vector<Lesson> out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectLessons(db, *scopes_, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Lesson> SqliteStore::UpdateLesson(const std::string& id, const LessonPatch& patch,
+                                         int64_t now_ms) {
+  Lesson out;
+  RETURN_IF_ERROR(WriteTxn([&](RowWriter& w) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::UpdateLessonRow(w.db(), id, patch, now_ms));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::RecordLessonTriggers(const std::vector<std::string>& ids, int64_t now_ms) {
+  if (ids.empty()) return Status::Ok();
+  return WriteTxn(
+      [&](RowWriter& w) { return sqlite::RecordLessonTriggerRows(w.db(), ids, now_ms); });
 }
 
 }  // namespace memex

@@ -1,5 +1,5 @@
-// SqliteStore: the embedded implementation of memex::Store (SPEC §5) on one SQLite file in WAL
-// mode with an FTS5 index.
+// SqliteStore: the embedded implementation of memex::Store (SPEC §5) and memex::CaptureStore
+// (SPEC §7) on one SQLite file in WAL mode with FTS5 indexes.
 //
 // Durability (storage.durability): "normal" runs synchronous=NORMAL — a write that returned OK
 // survives a crash of the process; the last transactions may be lost if the machine loses power.
@@ -18,12 +18,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
+#include "store/capture_store.h"
 #include "store/store.h"
 
 namespace memex::sqlite {
@@ -38,7 +40,7 @@ struct StoredRow;
 
 namespace memex {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public CaptureStore {
  public:
   // Opens (creating if missing) the database file at `path` and runs pending migrations.
   // `clock` must outlive the store.
@@ -79,6 +81,31 @@ class SqliteStore final : public Store {
   Result<TokenRecord> FindTokenByHash(const std::string& hash) override;
   Result<TokenRecord> RevokeToken(const std::string& id_or_name, int64_t now_ms) override;
   Status TouchToken(const std::string& id, int64_t now_ms) override;
+
+  // CaptureStore (store/capture_store.h; the SQL is in store/sqlite/capture_rows.cc).
+  Result<std::vector<AppendResult>> AppendEvents(const std::vector<Event>& events) override;
+  Result<Session> GetSession(const std::string& id) override;
+  Result<std::vector<Session>> ListSessions(const SessionQuery& q) override;
+  Status SetSessionSummary(const std::string& id, const std::string& summary_id,
+                           const std::string& archive_sha256) override;
+  Status SetSessionContext(const std::string& id, const std::string& handoff_offered,
+                           int64_t delivered_ms) override;
+  Result<std::vector<Event>> ListEvents(const EventQuery& q) override;
+  Result<std::vector<Event>> EventsByToolUse(const std::string& tool_use_id) override;
+  Result<std::vector<EventHit>> SearchEvents(const EventSearchQuery& q) override;
+  Status PutHandoff(const Handoff& h) override;
+  Result<Handoff> GetHandoff(const std::string& id) override;
+  Result<std::optional<Handoff>> PendingHandoff(const Scope& scope,
+                                                const std::string& exclude_session) override;
+  Result<bool> AcceptHandoff(const std::string& id, const std::string& session,
+                             const std::string& agent, int64_t now_ms) override;
+  Result<std::vector<Handoff>> ListHandoffs(const HandoffQuery& q) override;
+  Status PutLesson(const Lesson& l) override;
+  Result<Lesson> GetLesson(const std::string& id) override;
+  Result<std::vector<Lesson>> ListLessons(const LessonQuery& q) override;
+  Result<Lesson> UpdateLesson(const std::string& id, const LessonPatch& patch,
+                              int64_t now_ms) override;
+  Status RecordLessonTriggers(const std::vector<std::string>& ids, int64_t now_ms) override;
 
   const std::string& path() const { return path_; }
 
