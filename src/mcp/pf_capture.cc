@@ -386,6 +386,15 @@ ToolOutcome PeekCapture(const Deps& d, const MemexUri& uri, int64_t from_line, i
   return InvalidRequest("not a capture URI: " + shown);
 }
 
+// A call of one of memex's own read tools (through any MCP server name): its event only repeats
+// a query or a URI, it records nothing learned.
+bool IsMemoryRead(std::string_view tool) {
+  for (std::string_view read : {"__pf_scan", "__pf_peek", "__pf_load", "__pf_maps", "__pf_ps"}) {
+    if (tool.starts_with("mcp__") && tool.ends_with(read)) return true;
+  }
+  return false;
+}
+
 Result<std::vector<Json>> ScanEvents(const Deps& d, std::string_view query,
                                      const SearchFilter& filter, int limit, double ceiling,
                                      const CallContext& ctx) {
@@ -405,8 +414,9 @@ Result<std::vector<Json>> ScanEvents(const Deps& d, std::string_view query,
     for (const Scope& s : filter.scopes) RETURN_IF_ERROR(who.MayRead(s));
     q.scopes = filter.scopes;
   }
-  bool filter_time = filter.since_ms > 0 || filter.until_ms > 0;
-  q.limit = filter_scopes || filter_time ? limit * kEventOverfetch : limit;
+  // Over-fetch: hits outside the caller's scopes or the date range, this very call's own hook
+  // event and the agents' reads of memory (pf_scan queries, pf_peek URIs) are dropped below.
+  q.limit = limit * kEventOverfetch;
   ASSIGN_OR_RETURN(std::vector<EventHit> hits, d.capture->SearchEvents(q));
   std::vector<const EventHit*> kept;
   for (const EventHit& h : hits) {
@@ -414,6 +424,8 @@ Result<std::vector<Json>> ScanEvents(const Deps& d, std::string_view query,
     if (filter_scopes && !who.MayRead(e.scope).ok()) continue;
     if (filter.since_ms > 0 && e.ts_ms < filter.since_ms) continue;
     if (filter.until_ms > 0 && e.ts_ms >= filter.until_ms) continue;
+    if (!ctx.tool_use_id.empty() && e.tool_use_id == ctx.tool_use_id) continue;
+    if (IsMemoryRead(e.tool_name)) continue;
     kept.push_back(&h);
     if (kept.size() >= static_cast<size_t>(limit)) break;
   }

@@ -368,6 +368,33 @@ TEST_F(PfCaptureTest, ScanFallsBackToSessionEvents) {
   EXPECT_TRUE(Ok("pf_scan", {{"query", "widget"}, {"scope", "ws/q"}})["results"].empty());
 }
 
+TEST_F(PfCaptureTest, ScanLeavesOutItsOwnCallAndMemoryReads) {
+  Event own = Ev(EventKind::kPreToolUse, "sess-3");
+  own.tool_name = "mcp__memex__pf_scan";
+  own.tool_use_id = "toolu_self";
+  own.tool_input = R"({"query":"zanzibar"})";
+  Event earlier = own;
+  earlier.tool_use_id = "toolu_before";
+  earlier.ingest_key = "k-before";
+  Event bash = Tool(EventKind::kPostToolUse, "sess-3", "toolu_bash", "grep zanzibar notes.txt");
+  Ingest({own, earlier, bash});
+  CallContext ctx;
+  ctx.tool_use_id = "toolu_self";
+  Json out = Ok("pf_scan", {{"query", "zanzibar"}}, ctx);
+  ASSERT_EQ(out["results"].size(), 1u) << out;
+  EXPECT_EQ(out["results"][0]["metadata"]["tool_name"], "Bash");
+}
+
+TEST_F(PfCaptureTest, ToolUseIdLinksAWriteWhoseHookEventIsStillQueued) {
+  Ingest({Prompt("sess-9", "remember the port")});
+  // The PreToolUse was prepared (POST /hook) but the queue has not stored it yet.
+  ASSERT_TRUE(capture_->Prepare(Tool(EventKind::kPreToolUse, "sess-9", "toolu_q", "n/a")).ok());
+  CallContext ctx;
+  ctx.tool_use_id = "toolu_q";
+  Json w = Ok("pf_poke", {{"mode", "memory"}, {"content", "Queued link"}}, ctx);
+  EXPECT_EQ(w["session"], "sess-9");
+}
+
 TEST_F(PfCaptureTest, ToolUseIdLinksWritesToTheirSession) {
   Ingest({Prompt("sess-7", "remember the port"),
           Tool(EventKind::kPreToolUse, "sess-7", "toolu_42", "n/a")});

@@ -71,6 +71,11 @@ Result<Event> CaptureService::Prepare(Event e) const {
   for (std::string* text : {&e.prompt, &e.tool_input, &e.tool_output, &e.message, &e.raw}) {
     if (!text->empty()) *text = redactor_.Redact(*text);
   }
+  if (!e.tool_use_id.empty()) {
+    std::lock_guard lock(mu_);
+    if (recent_tool_uses_.size() >= kMaxRememberedSessions) recent_tool_uses_.clear();
+    recent_tool_uses_.emplace(e.tool_use_id, e.session_id);
+  }
   return e;
 }
 
@@ -391,6 +396,12 @@ Result<std::vector<EventHit>> CaptureService::SearchEvents(const EventSearchQuer
 
 Result<std::string> CaptureService::SessionForToolUse(const std::string& tool_use_id) {
   if (tool_use_id.empty()) return std::string();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = recent_tool_uses_.find(tool_use_id); it != recent_tool_uses_.end()) {
+      return it->second;
+    }
+  }
   ASSIGN_OR_RETURN(std::vector<Event> events, store_.EventsByToolUse(tool_use_id));
   return events.empty() ? std::string() : events.front().session_id;
 }

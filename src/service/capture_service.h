@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -132,9 +133,12 @@ class CaptureService {
   const Redactor& redactor_;
   capture::LessonMatcher matcher_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::set<std::string> delivered_;  // GUARDED_BY(mu_): sessions given their context
   std::set<std::string> work_seen_;  // GUARDED_BY(mu_): sessions whose offer was settled
+  // tool_use_id -> session of the tool events this process prepared, so an MCP call is linked
+  // to its session even while its PreToolUse event still waits in the server's queue.
+  mutable std::map<std::string, std::string> recent_tool_uses_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace memex

@@ -171,6 +171,6 @@ expect "--format is required" 2
 run export-dataset --format sft --out "$T/no/such/dir/x.jsonl"
 expect "an unwritable --out fails" 5
 run --server http://127.0.0.1:1 export-dataset --format sft
-expect "export-dataset works on the local data directory only" 5 --err "--server"
+expect "export-dataset works on the local data directory only (a usage error)" 2 --err "--server"
 
 summary
