@@ -35,7 +35,7 @@ constexpr char kUsage[] = R"(usage: memex_bench [options]
 Measures memex on this machine (build with the release preset: `make bench`).
   --sizes LIST     database sizes for ingest/recall/footprint (default 10000,100000,1000000)
   --quick          sizes 10000,100000 only
-  --only PART      ingest | recall | locomo | server | hook (default: everything but hook)
+  --only PART      ingest | recall | locomo | server | hook (default: everything)
   --locomo PATH    LoCoMo data (default ../shared/data/locomo/locomo10.json from the repo root)
   --out DIR        JSON output directory (default <repo>/bench/results)
   --queries N      measured recall queries per query class (default 500)
@@ -176,7 +176,6 @@ int Main(int argc, char** argv) {
     return 2;
   }
   Options opts = std::move(parsed).value();
-  if (opts.only == "hook") return RunHookBenchMain(opts.tmp);  // table only, no JSON report
   const std::string root = FindRepoRoot();
   const fs::path base = root.empty() ? fs::current_path() : fs::path(root);
   if (opts.locomo_path.empty()) {
@@ -241,6 +240,16 @@ int Main(int argc, char** argv) {
       return 1;
     }
     report.server = std::move(r).value();
+  }
+  if (opts.only == "hook" || (opts.only.empty() && have_memex)) {
+    HookBenchOptions ho;
+    ho.tmp_parent = opts.tmp;
+    auto r = RunHookBench(ho);
+    if (!r.ok()) {
+      std::cerr << "memex_bench: hook: " << r.status().ToString() << "\n";
+      return 1;
+    }
+    report.hook = std::move(r).value();
   }
   report.total_seconds = total.ElapsedSeconds();
 

@@ -21,9 +21,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr double kBarUpP99Ms = 5.0;
-constexpr double kBarSpoolP99Ms = 10.0;
-
 // A Claude Code 2.1.330 PostToolUse for a Bash call (shape of the recorded fixtures), with a
 // couple of KB of command output: what a hook sees most often.
 std::string RealisticPayload(int i) {
@@ -224,8 +221,8 @@ void PrintHookBench(const HookBenchResult& r, std::ostream& out) {
     out << "  note: the server has no POST /hook yet (404): the server-up runs measure a post\n"
         << "        whose answer is dropped; the numbers still cover start, post and exit\n";
   }
-  PrintCase(out, "server up", r.server_up, kBarUpP99Ms);
-  PrintCase(out, "spooling (no server)", r.spooling, kBarSpoolP99Ms);
+  PrintCase(out, "server up", r.server_up, kHookBarUpP99Ms);
+  PrintCase(out, "spooling (no server)", r.spooling, kHookBarSpoolP99Ms);
   if (!r.server_up.first_stderr.empty()) {
     out << "  first server-up run's stderr: " << r.server_up.first_stderr;
   }
@@ -234,16 +231,11 @@ void PrintHookBench(const HookBenchResult& r, std::ostream& out) {
       << " left" << (r.batch_route ? "" : "; no POST /hook/batch yet") << ")\n";
 }
 
-int RunHookBenchMain(const std::string& tmp_parent) {
-  HookBenchOptions o;
-  o.tmp_parent = tmp_parent;
-  auto r = RunHookBench(o);
-  if (!r.ok()) {
-    std::cerr << "memex_bench: hook: " << r.status().ToString() << "\n";
-    return 1;
-  }
-  PrintHookBench(*r, std::cout);
-  return 0;
+bool HookPasses(const HookBenchResult& r) {
+  return r.server_up.latency.p99_ms <= kHookBarUpP99Ms &&
+         r.spooling.latency.p99_ms <= kHookBarSpoolP99Ms &&
+         r.server_up.unexpected_output == 0 && r.spooling.unexpected_output == 0 &&
+         r.spool_left == 0;
 }
 
 }  // namespace memex::bench

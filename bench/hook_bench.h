@@ -1,5 +1,6 @@
 // The hook benchmark (issue 4 "Bars": `memex hook` wall time per event, process start to exit,
-// p99 <= 5 ms with the server up, <= 10 ms when spooling). Run with `memex_bench --only hook`.
+// p99 <= 5 ms with the server up, <= 10 ms when spooling). Part of the full run (`make bench`)
+// when a memex executable is found; alone with `memex_bench --only hook`.
 //   1. Server up: a release `memex serve` on a temp data directory and a free port; N runs of
 //      `memex hook post-tool-use --agent claude-code --server http://127.0.0.1:P` with a
 //      realistic Claude Code PostToolUse payload on stdin, each timed from fork to reaping.
@@ -43,10 +44,12 @@ struct HookBenchResult {
   int64_t spool_left = 0;    // lines still spooled after the drain
 };
 
+inline constexpr double kHookBarUpP99Ms = 5.0;
+inline constexpr double kHookBarSpoolP99Ms = 10.0;
+
 Result<HookBenchResult> RunHookBench(const HookBenchOptions& opts);
 void PrintHookBench(const HookBenchResult& r, std::ostream& out);
-
-// `memex_bench --only hook`: runs, prints, returns the process exit code.
-int RunHookBenchMain(const std::string& tmp_parent);
+// Both p99 bars, and every run printed {} and exited 0.
+bool HookPasses(const HookBenchResult& r);
 
 }  // namespace memex::bench

@@ -238,6 +238,7 @@ bool AllBarsPass(const BenchReport& report) {
     return false;
   }
   if (report.server && !ServerPasses(*report.server)) return false;
+  if (report.hook && !HookPasses(*report.hook)) return false;
   return true;
 }
 
@@ -259,6 +260,10 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
   }
   PrintLocomo(report, out);
   if (report.server) PrintServer(*report.server, out);
+  if (report.hook) {
+    out << "\n== Hook ==\n";
+    PrintHookBench(*report.hook, out);
+  }
 
   out << "\n== Bars ==\n";
   for (const auto& s : report.scales) {
@@ -278,6 +283,12 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
                Verdict(mx->categories_1_4.recall[2] >= kLocomoRecall10Bar));
   }
   if (report.server) PrintServerBars(*report.server, out);
+  if (report.hook) {
+    out << Fmt("  hook    p99 %.2f ms (server up) <= %g ms, %.2f ms (spooling) <= %g ms     %s\n",
+               report.hook->server_up.latency.p99_ms, kHookBarUpP99Ms,
+               report.hook->spooling.latency.p99_ms, kHookBarSpoolP99Ms,
+               Verdict(HookPasses(*report.hook)));
+  }
   out << Fmt("Total %.1f s. Overall: %s\n", report.total_seconds,
              AllBarsPass(report) ? "all bars PASS" : "some bars FAIL");
 }
@@ -395,6 +406,26 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
     j["locomo"] = std::move(lj);
   }
   if (report.server) j["server"] = ServerToJson(*report.server);
+  if (report.hook) {
+    const HookBenchResult& h = *report.hook;
+    auto lat = [](const HookCase& c) {
+      return json{{"runs", c.runs},
+                  {"unexpected_output", c.unexpected_output},
+                  {"p50_ms", c.latency.p50_ms},
+                  {"p95_ms", c.latency.p95_ms},
+                  {"p99_ms", c.latency.p99_ms},
+                  {"max_ms", c.latency.max_ms}};
+    };
+    j["hook"] = {{"server_up", lat(h.server_up)},
+                 {"spooling", lat(h.spooling)},
+                 {"spooled_lines", h.spooled_lines},
+                 {"drain_ms", h.drain_ms},
+                 {"spool_left", h.spool_left},
+                 {"bars",
+                  {{"server_up_p99_ms_max", kHookBarUpP99Ms},
+                   {"spooling_p99_ms_max", kHookBarSpoolP99Ms},
+                   {"pass", HookPasses(h)}}}};
+  }
   return j;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "breakdown.h"
+#include "hook_bench.h"
 #include "locomo.h"
 #include "measure.h"
 
@@ -149,6 +150,7 @@ struct BenchReport {
   std::vector<ScaleResult> scales;
   std::optional<LocomoResult> locomo;
   std::optional<ServerResult> server;
+  std::optional<HookBenchResult> hook;
   double total_seconds = 0;
 };
 

@@ -1,4 +1,4 @@
-// Composition root of the front binary `memex` (docs/capture-design.md, "The hook command"):
+// Composition root of the front binary `memex` (docs/capture.md, "Speed"):
 // wires the process (streams, environment, working directory, clock) into front::RunFront,
 // which answers `memex hook` and hands every other command to memex-core. Linked with
 // --as-needed and without httplib, OpenSSL or SQLite so that it starts in about 1.5 ms.

@@ -665,4 +665,31 @@ bool IsValidIngestKey(std::string_view key) {
   });
 }
 
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string HookQuery(const HookEnvelope& env) {
+  std::string q =
+      "event=" + std::string(EventKindName(env.kind)) + "&agent=" + UrlEncode(env.agent) +
+      "&workspace=" + UrlEncode(env.scope.workspace) + "&project=" + UrlEncode(env.scope.project) +
+      "&cwd=" + UrlEncode(env.cwd) + "&ingest_key=" + UrlEncode(env.ingest_key) +
+      "&ts_ms=" + std::to_string(env.ts_ms);
+  if (!env.git_branch.empty()) q += "&git_branch=" + UrlEncode(env.git_branch);
+  return q;
+}
+
 }  // namespace memex::capture

@@ -1,4 +1,4 @@
-// Hook payloads (docs/capture-design.md, "The hook command" and "Wire: POST /hook"): the JSON an
+// Hook payloads (docs/capture.md, "With a server"): the JSON an
 // agent writes on a hook's stdin, capped for the wire and the spool, and normalised into an Event
 // (core/capture.h). Both shapes are accepted: Claude Code's (`tool_response` a string) and
 // Codex's (`tool_response` an object: MCP `{content, structuredContent}` or shell-like
@@ -68,7 +68,14 @@ struct HookEnvelope {
 Result<Event> ParseHookEvent(const HookEnvelope& envelope, std::string_view payload_json,
                              size_t max_event_bytes);
 
-// One spool line (docs/capture-design.md, "Spool"), without the trailing newline:
+// The query string of POST /hook for `env` (docs/capture.md, "With a server"), without "?":
+// event=&agent=&workspace=&project=&cwd=&ingest_key=&ts_ms=[&git_branch=].
+std::string HookQuery(const HookEnvelope& env);
+
+// Percent-encodes `text` for a query value (RFC 3986 unreserved characters and '/' stay).
+std::string UrlEncode(std::string_view text);
+
+// One spool line (docs/capture.md, "With a server"), without the trailing newline:
 // {"event","agent","workspace","project","cwd","ingest_key","ts_ms","git_branch"?,"payload"}.
 // Precondition: `payload_json` is a JSON object (CapPayload's output).
 std::string SpoolLine(const HookEnvelope& envelope, std::string_view payload_json);

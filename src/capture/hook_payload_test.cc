@@ -661,4 +661,25 @@ TEST(RecordedPayloads, KnownRecordings) {
 }
 
 }  // namespace
+namespace {
+
+TEST(HookQueryTest, EncodesEveryValue) {
+  EXPECT_EQ(UrlEncode("/home/me/my project"), "/home/me/my%20project");
+  EXPECT_EQ(UrlEncode("a&b=c?d#é"), "a%26b%3Dc%3Fd%23%C3%A9");
+  EXPECT_EQ(UrlEncode("A-z_0.9~"), "A-z_0.9~");
+  HookEnvelope env;
+  env.kind = EventKind::kPostToolUse;
+  env.agent = "claude-code";
+  env.scope = {"default", "demo"};
+  env.cwd = "/w/my demo";
+  env.ingest_key = "k1";
+  env.ts_ms = 7;
+  EXPECT_EQ(HookQuery(env),
+            "event=post-tool-use&agent=claude-code&workspace=default&project=demo&cwd=/w/my%20demo"
+            "&ingest_key=k1&ts_ms=7");
+  env.git_branch = "feat/x y";
+  EXPECT_TRUE(HookQuery(env).ends_with("&git_branch=feat/x%20y"));
+}
+
+}  // namespace
 }  // namespace memex::capture

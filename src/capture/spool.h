@@ -1,4 +1,4 @@
-// The durable hook spool (docs/capture-design.md, "Spool"): events the server could not take,
+// The durable hook spool (docs/capture.md, "With a server"): events the server could not take,
 // one JSON line each, in <dir>/hooks.jsonl (file 0600, directory 0700), sent later exactly once
 // (the server stores an ingest key once, so re-sending after a crash is harmless).
 //

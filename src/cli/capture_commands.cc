@@ -21,30 +21,7 @@ namespace {
 
 constexpr int64_t kMaxLimit = 10000;
 
-// Prints rows as aligned columns (the first row is the header).
-void PrintTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      std::string cell = row[i];
-      if (i + 1 < row.size()) cell.resize(width[i] + 2, ' ');
-      line += cell;
-    }
-    out << line << '\n';
-  }
-}
-
 Json ToCli(const nlohmann::json& j) { return Json::parse(j.dump()); }
-
-std::string OneLine(std::string_view s, size_t max) {
-  std::string out;
-  for (char c : s) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  return out.size() > max ? out.substr(0, max) + "…" : out;
-}
 
 // The scopes a capture read covers: --all-scopes or the current scope.
 Status ScopesFor(Session& session, bool all, std::vector<Scope>& scopes, bool& all_out) {
@@ -69,16 +46,16 @@ std::string EventLine(const Event& e) {
   std::string line = when + "  " + std::string(EventKindName(e.kind));
   switch (e.kind) {
     case EventKind::kUserPrompt:
-      line += "  " + OneLine(e.prompt, 160);
+      line += "  " + Snippet(e.prompt, 160);
       break;
     case EventKind::kPreToolUse:
-      line += "  " + e.tool_name + " " + OneLine(e.tool_input, 140);
+      line += "  " + e.tool_name + " " + Snippet(e.tool_input, 140);
       break;
     case EventKind::kPostToolUse:
-      line += "  " + e.tool_name + (e.tool_error ? " FAILED " : " ") + OneLine(e.tool_output, 120);
+      line += "  " + e.tool_name + (e.tool_error ? " FAILED " : " ") + Snippet(e.tool_output, 120);
       break;
     case EventKind::kStop:
-      line += "  " + OneLine(e.message, 160);
+      line += "  " + Snippet(e.message, 160);
       break;
     default:
       if (!e.detail.empty()) line += "  " + e.detail;
@@ -162,7 +139,7 @@ class SessionsCommand : public Command {
                       std::to_string(s.tool_count), std::to_string(s.error_count),
                       s.ended_ms ? "ended" : "open"});
     }
-    PrintTable(out.out(), rows);
+    out.out() << FormatTable(rows);
     return Status::Ok();
   }
 
@@ -329,10 +306,10 @@ class LessonsCommand : public Command {
       for (const std::string& g : l.file_globs) trigger += "file=" + g + " ";
       rows.push_back({l.id, std::string(SeverityName(l.severity)) + (l.active ? "" : " (off)"),
                       l.global ? "global" : l.scope.ToString(),
-                      std::string(LessonPhaseName(l.phase)), OneLine(trigger, 60),
-                      std::to_string(l.trigger_count), OneLine(l.rule, 80)});
+                      std::string(LessonPhaseName(l.phase)), Snippet(trigger, 60),
+                      std::to_string(l.trigger_count), Snippet(l.rule, 80)});
     }
-    PrintTable(out.out(), rows);
+    out.out() << FormatTable(rows);
     return Status::Ok();
   }
 
@@ -433,9 +410,9 @@ class HandoffCommand : public Command {
           {h.id, std::string(HandoffStateName(h.state)) + (h.manual ? " (manual)" : ""),
            h.from_agent, FormatAge(now, h.created_ms),
            h.accepted_by_session.empty() ? "-" : h.accepted_by_agent + " " + h.accepted_by_session,
-           OneLine(h.summary, 70)});
+           Snippet(h.summary, 70)});
     }
-    PrintTable(out.out(), rows);
+    out.out() << FormatTable(rows);
     return Status::Ok();
   }
 

@@ -298,4 +298,24 @@ std::string FormatStats(const StoreStats& stats, std::string_view scope_label) {
   return out;
 }
 
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return "";
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::string cell = row[i];
+      if (i + 1 < row.size() && i < width.size()) cell.resize(width[i] + 2, ' ');
+      out += cell;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace memex::cli

@@ -25,6 +25,10 @@ std::string FormatBytes(int64_t bytes);
 // Thousands separators: 12345 -> "12,345".
 std::string FormatCount(int64_t n);
 
+// Rows as aligned columns, two spaces apart, one line each (the first row is the header).
+// Precondition: every row has the same number of cells.
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+
 // Collapses every run of whitespace (newlines included) into one space, trims, and cuts to at
 // most `max_bytes` on a UTF-8 boundary with "…".
 std::string Snippet(std::string_view text, size_t max_bytes);

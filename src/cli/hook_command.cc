@@ -28,32 +28,6 @@ namespace {
 constexpr size_t kMaxStdinBytes = 64 << 20;  // a larger payload is cut to max_event_bytes anyway
 constexpr size_t kDrainBatch = 256;
 
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string HookQuery(const capture::HookEnvelope& env) {
-  std::string q = "event=" + std::string(EventKindName(env.kind)) +
-                  "&agent=" + UrlEncode(env.agent) +
-                  "&workspace=" + UrlEncode(env.scope.workspace) +
-                  "&project=" + UrlEncode(env.scope.project) + "&cwd=" + UrlEncode(env.cwd) +
-                  "&ingest_key=" + env.ingest_key + "&ts_ms=" + std::to_string(env.ts_ms);
-  if (!env.git_branch.empty()) q += "&git_branch=" + UrlEncode(env.git_branch);
-  return q;
-}
-
 class HookCommand : public Command {
  public:
   std::vector<Opt> Options() override {
@@ -142,7 +116,7 @@ class HookCommand : public Command {
                             .connect_timeout_ms = config.capture.hook_timeout_ms,
                             .read_timeout_ms = config.capture.hook_timeout_ms});
     if (!remote.ok()) return remote.status();
-    Result<std::string> answer = (*remote)->PostHook(HookQuery(env), payload);
+    Result<std::string> answer = (*remote)->PostHook(capture::HookQuery(env), payload);
     if (answer.ok()) {
       out = *answer;
       return Status::Ok();

@@ -150,19 +150,7 @@ class TokenCommand : public Command {
                                           : FormatAge(now_ms, t.expires_ms),
                       t.revoked() ? FormatAge(now_ms, t.revoked_ms) : "-"});
     }
-    std::vector<size_t> width(rows.front().size(), 0);
-    for (const auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    }
-    for (const auto& row : rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        std::string cell = row[i];
-        if (i + 1 < row.size()) cell.resize(width[i] + 2, ' ');
-        line += cell;
-      }
-      out.out() << line << '\n';
-    }
+    out.out() << FormatTable(rows);
     return Status::Ok();
   }
 

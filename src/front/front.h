@@ -1,5 +1,5 @@
 // The front binary (`memex`): the one process agents' hooks start on every event, kept small so
-// it starts in about 1.5 ms of CPU (docs/capture-design.md, "The hook command"). It answers
+// it starts in about 1.5 ms of CPU (docs/capture.md, "Speed"). It answers
 // `memex hook <event>` and `memex hook drain` itself when an http:// server is configured; every
 // other command (and hook without a server, or with an https:// one) is execv of `memex-core`,
 // the full binary, found beside it, with argv unchanged.

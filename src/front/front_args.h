@@ -1,4 +1,4 @@
-// Command-line parsing of the front binary (docs/capture-design.md, "The hook command"):
+// Command-line parsing of the front binary (docs/capture.md, "Speed"):
 //
 //   memex [global options] hook <event> --agent A [--server URL] [--token-env VAR]
 //         [--data-dir DIR] [--config FILE] [--scope WS/PROJ]

@@ -146,12 +146,7 @@ int RunPost(const HookArgs& args, const HookSetup& s, FrontDeps& deps) {
     env.ingest_key = "t" + std::to_string(env.ts_ms) + "-" + std::to_string(getpid());
   }
 
-  std::string target = s.url.base_path + "/hook?event=" + std::string(EventKindName(env.kind)) +
-                       "&agent=" + UrlEncode(env.agent) +
-                       "&workspace=" + UrlEncode(env.scope.workspace) +
-                       "&project=" + UrlEncode(env.scope.project) + "&cwd=" + UrlEncode(env.cwd) +
-                       "&ingest_key=" + env.ingest_key + "&ts_ms=" + std::to_string(env.ts_ms);
-  if (!env.git_branch.empty()) target += "&git_branch=" + UrlEncode(env.git_branch);
+  std::string target = s.url.base_path + "/hook?" + capture::HookQuery(env);
   HttpRequest req;
   req.target = std::move(target);
   req.headers = AuthHeaders(s.token);

@@ -1,4 +1,4 @@
-// `memex hook <event>` and `memex hook drain` against an http:// server (docs/capture-design.md,
+// `memex hook <event>` and `memex hook drain` against an http:// server (docs/capture.md,
 // "The hook command", "Wire: POST /hook", "Spool").
 //
 // hook: reads the payload on stdin (at most kMaxInputBytes), caps it (capture.max_event_bytes),

@@ -53,7 +53,4 @@ struct HttpResponse {
 // reached or resolved, the deadline passes, or the answer is not HTTP/1.x.
 Result<HttpResponse> HttpExchange(const HttpUrl& url, const HttpRequest& request, int timeout_ms);
 
-// Percent-encodes `text` for a query value (RFC 3986 unreserved characters stay).
-std::string UrlEncode(std::string_view text);
-
 }  // namespace memex::front

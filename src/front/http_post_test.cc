@@ -47,12 +47,6 @@ TEST(ParseHttpUrl, Table) {
   EXPECT_EQ(ParseHttpUrl("https://h:1").status().code(), StatusCode::kUnimplemented);
 }
 
-TEST(UrlEncode, KeepsUnreservedAndSlashes) {
-  EXPECT_EQ(UrlEncode("/home/me/my project"), "/home/me/my%20project");
-  EXPECT_EQ(UrlEncode("a&b=c?d#é"), "a%26b%3Dc%3Fd%23%C3%A9");
-  EXPECT_EQ(UrlEncode("A-z_0.9~"), "A-z_0.9~");
-}
-
 HttpRequest Post(std::string body) {
   HttpRequest r;
   r.target = "/hook?event=stop";
