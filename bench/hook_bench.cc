@@ -233,9 +233,8 @@ void PrintHookBench(const HookBenchResult& r, std::ostream& out) {
 
 bool HookPasses(const HookBenchResult& r) {
   return r.server_up.latency.p99_ms <= kHookBarUpP99Ms &&
-         r.spooling.latency.p99_ms <= kHookBarSpoolP99Ms &&
-         r.server_up.unexpected_output == 0 && r.spooling.unexpected_output == 0 &&
-         r.spool_left == 0;
+         r.spooling.latency.p99_ms <= kHookBarSpoolP99Ms && r.server_up.unexpected_output == 0 &&
+         r.spooling.unexpected_output == 0 && r.spool_left == 0;
 }
 
 }  // namespace memex::bench
