@@ -116,6 +116,10 @@ struct CaptureConfig {
   int context_bytes = 4000;
   int max_lessons = 5;  // capture.max_lessons: lessons shown before one tool call
   bool archive = true;  // capture.archive: keep each session's events as JSONL.gz
+  // capture.stale_session_minutes: a session with no event for this long and no SessionEnd (the
+  // agent was killed) is ended when a new session starts in its scope, so its handoff is not
+  // lost (0 = never)
+  int stale_session_minutes = 120;
 };
 
 struct AutoTagConfig {

@@ -533,6 +533,8 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(pr.Int("context_bytes", cfg.capture.context_bytes, 500, 9000));
   RETURN_IF_ERROR(pr.Int("max_lessons", cfg.capture.max_lessons, 0, 50));
   RETURN_IF_ERROR(pr.Bool("archive", cfg.capture.archive));
+  RETURN_IF_ERROR(
+      pr.Int("stale_session_minutes", cfg.capture.stale_session_minutes, 0, 100 * 24 * 60));
   pr.Finish();
 
   ASSIGN_OR_RETURN(const toml::array* sources, r.ArrayOfTables("sources"));

@@ -84,6 +84,7 @@ const std::vector<std::string>& AllKeys() {
       "capture.context_bytes",
       "capture.max_lessons",
       "capture.archive",
+      "capture.stale_session_minutes",
       "sources",
   };
   return keys;
@@ -146,6 +147,7 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.capture.context_bytes, b.capture.context_bytes);
   EXPECT_EQ(a.capture.max_lessons, b.capture.max_lessons);
   EXPECT_EQ(a.capture.archive, b.capture.archive);
+  EXPECT_EQ(a.capture.stale_session_minutes, b.capture.stale_session_minutes);
   EXPECT_EQ(a.sources.size(), b.sources.size());
 }
 

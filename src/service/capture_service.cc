@@ -6,6 +6,7 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "base/text.h"
+#include "base/time_util.h"
 #include "capture/agent_output.h"
 #include "capture/archive.h"
 #include "capture/event_json.h"
@@ -144,6 +145,11 @@ Result<std::string> CaptureService::Respond(const Event& e) {
         if (s.ok() && s->context_delivered_ms != 0) break;
       } else {
         FirstContextDelivery(e.session_id);
+        // A session whose agent died never sent SessionEnd: end it now, so that its handoff is
+        // there for this one. Best effort: a failure must not cost this session its context.
+        if (Status st = EndStaleSessions(e.scope, e.session_id); !st.ok()) {
+          LogWarn("capture: stale sessions not ended: " + st.ToString());
+        }
       }
       std::string handoff_id;
       ASSIGN_OR_RETURN(text, SessionContext(e.scope, e.session_id, &handoff_id));
@@ -174,6 +180,27 @@ Result<std::string> CaptureService::Respond(const Event& e) {
       break;
   }
   return capture::HookStdout(e.agent, e.kind, text);
+}
+
+Status CaptureService::EndStaleSessions(const Scope& scope, const std::string& current) {
+  if (config_.capture.stale_session_minutes <= 0) return Status::Ok();
+  const int64_t cutoff =
+      clock_.NowMs() - int64_t{config_.capture.stale_session_minutes} * 60 * 1000;
+  SessionQuery q;
+  q.scopes = {scope};
+  q.open_only = true;
+  q.limit = 20;
+  ASSIGN_OR_RETURN(std::vector<Session> open, store_.ListSessions(q));
+  // Oldest first, so that the newest stale session's handoff is the one left open.
+  std::sort(open.begin(), open.end(),
+            [](const Session& a, const Session& b) { return a.last_event_ms < b.last_event_ms; });
+  for (const Session& s : open) {
+    if (s.id == current || s.last_event_ms >= cutoff) continue;
+    LogInfo("capture: ending session " + s.id + ", silent since " +
+            FormatRfc3339Ms(s.last_event_ms));
+    RETURN_IF_ERROR(FinishSession(s.id));
+  }
+  return Status::Ok();
 }
 
 Status CaptureService::AcceptOfferedHandoff(const Event& e) {
@@ -218,7 +245,25 @@ Result<IngestSummary> CaptureService::Ingest(const std::vector<Event>& events,
 
 Status CaptureService::FinishSession(const std::string& session_id, bool write_handoff) {
   ASSIGN_OR_RETURN(Session s, store_.GetSession(session_id));
-  return EndSession(s, write_handoff);
+  if (s.ended_ms != 0) {  // ended already: summarise only what never was
+    return s.summary_id.empty() && s.did_work() ? EndSession(s, write_handoff) : Status::Ok();
+  }
+  // An open session ends as if its agent had sent SessionEnd, so that it is marked ended and
+  // every reader (sessions list, the stale check) sees one history. The key is derived from the
+  // session's last event: ending the same silent session twice stores one event.
+  Event end;
+  end.kind = EventKind::kSessionEnd;
+  end.session_id = s.id;
+  end.agent = s.agent;
+  end.scope = s.scope;
+  end.cwd = s.cwd;
+  end.git_branch = s.git_branch;
+  end.detail = "ended by memex";
+  end.ts_ms = clock_.NowMs();
+  end.ingest_key =
+      "memex-end-" + Sha256Hex(s.id + "@" + std::to_string(s.last_event_ms)).substr(0, 40);
+  ASSIGN_OR_RETURN(Event prepared, Prepare(std::move(end)));
+  return Ingest({prepared}, write_handoff).status();
 }
 
 Status CaptureService::EndSession(const Session& session, bool write_handoff) {

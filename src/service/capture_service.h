@@ -78,7 +78,9 @@ class CaptureService {
   // Errors: store errors (nothing acknowledged is lost: a retry is harmless).
   Result<IngestSummary> Ingest(const std::vector<Event>& events, bool write_handoffs = true);
 
-  // Ends a session now (as if SessionEnd arrived), e.g. for a client without SessionEnd.
+  // Ends a session now (as if SessionEnd arrived: a SessionEnd event with detail "ended by
+  // memex" is stored), e.g. for a client without SessionEnd. An ended session is left as it is,
+  // unless it did work and has no summary yet (then it gets one).
   // `write_handoff` false: summary and archive only (imported history must not expire the
   // handoff of the live sessions). Errors: kNotFound.
   Status FinishSession(const std::string& session_id, bool write_handoff = true);
@@ -119,6 +121,8 @@ class CaptureService {
   // The session-start text for `scope` (handoff + briefing), and the handoff it offers.
   Result<std::string> SessionContext(const Scope& scope, const std::string& session_id,
                                      std::string* handoff_id);
+  // Ends the open sessions of `scope` (but `current`) silent for capture.stale_session_minutes.
+  Status EndStaleSessions(const Scope& scope, const std::string& current);
   Result<capture::Briefing> BuildBriefing(const Scope& scope, int max_decisions);
   Result<std::vector<Lesson>> ScopeLessons(const Scope& scope, LessonPhase phase);
   Status AcceptOfferedHandoff(const Event& e);

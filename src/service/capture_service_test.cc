@@ -172,6 +172,33 @@ TEST_F(CaptureServiceTest, NextSessionGetsTheHandoffAndAcceptsItOnlyWhenItWorks)
   EXPECT_EQ(h->accepted_by_agent, "codex");
 }
 
+TEST_F(CaptureServiceTest, ASilentSessionIsEndedWhenTheNextOneStarts) {
+  // Killed: a prompt and a tool call, never a SessionEnd.
+  Ingest({Ev(EventKind::kSessionStart, "dead"), Prompt("dead", "port the parser to RE2"),
+          Tool(EventKind::kPostToolUse, "dead", "t", "make test")});
+  // Within the idle limit it stays open: a parallel session is not cut short.
+  Event early = Ev(EventKind::kSessionStart, "parallel", "codex");
+  ASSERT_TRUE(capture_->Respond(*capture_->Prepare(early)).ok());
+  EXPECT_EQ(capture_->GetSession("dead")->ended_ms, 0);
+  clock_.Advance(int64_t{config_.capture.stale_session_minutes} * 60 * 1000 + 1);
+  Event next = Ev(EventKind::kSessionStart, "next", "codex");
+  Result<std::string> out = capture_->Respond(*capture_->Prepare(next));
+  ASSERT_TRUE(out.ok());
+  EXPECT_NE(out->find("port the parser to RE2"), std::string::npos) << *out;
+  Result<Session> dead = capture_->GetSession("dead");
+  ASSERT_TRUE(dead.ok());
+  EXPECT_NE(dead->ended_ms, 0);
+  EXPECT_EQ(dead->end_reason, "ended by memex");
+  EXPECT_FALSE(dead->summary_id.empty());
+  // Ending it again changes nothing: one SessionEnd event.
+  ASSERT_TRUE(capture_->FinishSession("dead").ok());
+  EventQuery q;
+  q.session_id = "dead";
+  int ends = 0;
+  for (const Event& e : *store_->ListEvents(q)) ends += e.kind == EventKind::kSessionEnd;
+  EXPECT_EQ(ends, 1);
+}
+
 TEST_F(CaptureServiceTest, CodexSessionStartIsPlainTextClaudeCodeIsAdditionalContext) {
   WorkSession("s1", "rename the flag", "Renamed.");
   Result<std::string> codex =

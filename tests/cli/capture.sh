@@ -104,6 +104,16 @@ expect_rc "handoff write" 0
 run handoff show
 expect "handoff show renders the pending (manual) handoff" 0 --out "Parser half done" --out "Add the tests" --out "Keep the old API?"
 
+# ---- a session without SessionEnd, ended by hand ----
+hook codex user-prompt-submit UserPromptSubmit.json open-1
+run sessions end open-1 --json
+expect_json "sessions end marks the session ended" '(d["session"]["ended_ms"] > 0, d["session"]["end_reason"])' "(True, 'ended by memex')"
+SUMMARY2="$(json 'd["session"]["summary_id"]')"
+run sessions end open-1 --json
+expect_json "ending it again keeps its summary" 'd["session"]["summary_id"]' "$SUMMARY2"
+run sessions show open-1 --events --json
+expect_json "one session-end event" '[e["kind"] for e in d["events"]].count("session-end")' '1'
+
 # ---- hooks never fail the agent ----
 printf 'not json' >"$T/bad.json"
 run_stdin "$T/bad.json" hook post-tool-use --agent claude-code
