@@ -177,6 +177,87 @@ Result<Event> EventFromJsonLine(std::string_view line) {
   return EventFromJson(j);
 }
 
+namespace {
+
+Status GetScopeField(const json& j, const char* key, Scope& out, bool* global = nullptr) {
+  std::string text;
+  RETURN_IF_ERROR(GetString(j, key, text));
+  if (global != nullptr && text == "global") {
+    *global = true;
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(out, ParseScope(text));
+  return Status::Ok();
+}
+
+Status GetBool(const json& j, const char* key, bool& out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return Status::Ok();
+  if (!it->is_boolean())
+    return InvalidArgument(std::string("field '") + key + "' must be a boolean");
+  out = it->get<bool>();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Session> SessionFromJson(const json& j) {
+  if (!j.is_object()) return InvalidArgument("a session must be a JSON object");
+  Session s;
+  RETURN_IF_ERROR(GetString(j, "id", s.id));
+  RETURN_IF_ERROR(GetScopeField(j, "scope", s.scope));
+  RETURN_IF_ERROR(GetString(j, "agent", s.agent));
+  RETURN_IF_ERROR(GetString(j, "cwd", s.cwd));
+  RETURN_IF_ERROR(GetString(j, "git_branch", s.git_branch));
+  RETURN_IF_ERROR(GetInt(j, "started_ms", s.started_ms));
+  RETURN_IF_ERROR(GetInt(j, "last_event_ms", s.last_event_ms));
+  RETURN_IF_ERROR(GetInt(j, "ended_ms", s.ended_ms));
+  RETURN_IF_ERROR(GetString(j, "end_reason", s.end_reason));
+  RETURN_IF_ERROR(GetInt(j, "event_count", s.event_count));
+  RETURN_IF_ERROR(GetInt(j, "prompt_count", s.prompt_count));
+  RETURN_IF_ERROR(GetInt(j, "tool_count", s.tool_count));
+  RETURN_IF_ERROR(GetInt(j, "error_count", s.error_count));
+  RETURN_IF_ERROR(GetString(j, "summary_id", s.summary_id));
+  RETURN_IF_ERROR(GetString(j, "archive_sha256", s.archive_sha256));
+  RETURN_IF_ERROR(GetString(j, "handoff_offered", s.handoff_offered));
+  RETURN_IF_ERROR(GetInt(j, "context_delivered_ms", s.context_delivered_ms));
+  return s;
+}
+
+Result<Handoff> HandoffFromJson(const json& j) {
+  if (!j.is_object()) return InvalidArgument("a handoff must be a JSON object");
+  Handoff h;
+  std::string state = "open";
+  RETURN_IF_ERROR(GetString(j, "id", h.id));
+  RETURN_IF_ERROR(GetScopeField(j, "scope", h.scope));
+  RETURN_IF_ERROR(GetString(j, "from_session", h.from_session));
+  RETURN_IF_ERROR(GetString(j, "from_agent", h.from_agent));
+  RETURN_IF_ERROR(GetString(j, "cwd", h.cwd));
+  RETURN_IF_ERROR(GetBool(j, "manual", h.manual));
+  RETURN_IF_ERROR(GetString(j, "summary", h.summary));
+  RETURN_IF_ERROR(GetStrings(j, "open_questions", h.open_questions, "handoff"));
+  RETURN_IF_ERROR(GetStrings(j, "next_steps", h.next_steps, "handoff"));
+  RETURN_IF_ERROR(GetStrings(j, "files_touched", h.files_touched, "handoff"));
+  RETURN_IF_ERROR(GetString(j, "state", state));
+  ASSIGN_OR_RETURN(h.state, ParseHandoffState(state));
+  RETURN_IF_ERROR(GetInt(j, "created_ms", h.created_ms));
+  RETURN_IF_ERROR(GetString(j, "accepted_by_session", h.accepted_by_session));
+  RETURN_IF_ERROR(GetString(j, "accepted_by_agent", h.accepted_by_agent));
+  RETURN_IF_ERROR(GetInt(j, "accepted_ms", h.accepted_ms));
+  return h;
+}
+
+Result<Lesson> LessonRecordFromJson(const json& j) {
+  ASSIGN_OR_RETURN(Lesson l, LessonFromJson(j, Scope{}));
+  RETURN_IF_ERROR(GetString(j, "id", l.id));
+  RETURN_IF_ERROR(GetBool(j, "active", l.active));
+  RETURN_IF_ERROR(GetInt(j, "trigger_count", l.trigger_count));
+  RETURN_IF_ERROR(GetInt(j, "last_triggered_ms", l.last_triggered_ms));
+  RETURN_IF_ERROR(GetInt(j, "created_ms", l.created_ms));
+  RETURN_IF_ERROR(GetInt(j, "updated_ms", l.updated_ms));
+  return l;
+}
+
 json SessionToJson(const Session& s) {
   return json{{"id", s.id},
               {"scope", s.scope.ToString()},

@@ -27,6 +27,12 @@ nlohmann::json SessionToJson(const Session& s);
 nlohmann::json HandoffToJson(const Handoff& h);
 nlohmann::json LessonToJson(const Lesson& l);
 
+// The inverses of SessionToJson, HandoffToJson and LessonToJson (the thin client reads what a
+// server sent). Errors: kInvalidArgument naming the field.
+Result<Session> SessionFromJson(const nlohmann::json& j);
+Result<Handoff> HandoffFromJson(const nlohmann::json& j);
+Result<Lesson> LessonRecordFromJson(const nlohmann::json& j);
+
 // A lesson as clients send it: {"rule"*, "title", "severity", "phase", "tool", "input_regex",
 // "output_regex", "file_globs":[...], "scope":"ws/proj"|"global"}. A missing scope is
 // `default_scope`. Checks types only (capture/lesson_matcher.h ValidateLesson checks the rest).

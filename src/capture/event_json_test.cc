@@ -40,4 +40,52 @@ TEST(EventJsonTest, WrongTypesAreNamed) {
 }
 
 }  // namespace
+namespace {
+
+TEST(EventJsonTest, RecordsRoundTrip) {
+  Session s;
+  s.id = "s1";
+  s.scope = {"acme", "api"};
+  s.agent = "codex";
+  s.started_ms = 1;
+  s.last_event_ms = 2;
+  s.ended_ms = 3;
+  s.end_reason = "exit";
+  s.prompt_count = 4;
+  s.tool_count = 5;
+  s.summary_id = "m";
+  s.handoff_offered = "h";
+  Result<Session> s2 = SessionFromJson(nlohmann::json::parse(SessionToJson(s).dump()));
+  ASSERT_TRUE(s2.ok()) << s2.status().ToString();
+  EXPECT_EQ(*s2, s);
+
+  Handoff h;
+  h.id = "h";
+  h.scope = {"acme", "api"};
+  h.manual = true;
+  h.summary = "sum";
+  h.next_steps = {"a", "b"};
+  h.state = HandoffState::kAccepted;
+  h.accepted_by_session = "s2";
+  Result<Handoff> h2 = HandoffFromJson(nlohmann::json::parse(HandoffToJson(h).dump()));
+  ASSERT_TRUE(h2.ok()) << h2.status().ToString();
+  EXPECT_EQ(*h2, h);
+
+  Lesson l;
+  l.id = "l";
+  l.global = true;
+  l.rule = "r";
+  l.title = "t";
+  l.severity = Severity::kCritical;
+  l.tool = "Bash";
+  l.file_globs = {"*.sql"};
+  l.active = false;
+  l.trigger_count = 3;
+  Result<Lesson> l2 = LessonRecordFromJson(nlohmann::json::parse(LessonToJson(l).dump()));
+  ASSERT_TRUE(l2.ok()) << l2.status().ToString();
+  EXPECT_EQ(*l2, l);
+  EXPECT_FALSE(SessionFromJson(nlohmann::json::parse(R"({"id":1})")).ok());
+}
+
+}  // namespace
 }  // namespace memex::capture

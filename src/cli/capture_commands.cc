@@ -1,6 +1,7 @@
 // Capture commands (SPEC §7, docs/capture.md): `memex sessions list|show|end`,
-// `memex lessons add|list|enable|disable`, `memex handoff show|list|write`. They work on this
-// machine's data directory. (`memex hook` is in hook_command.cc.)
+// `memex lessons add|list|enable|disable`, `memex handoff show|list|write`, on this machine's
+// data directory or, with --server, on a running `memex serve` (the same output either way).
+// (`memex hook` is in hook_command.cc.)
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -91,11 +92,10 @@ class SessionsCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
+    ASSIGN_OR_RETURN(CaptureApi * capture, session.GetCaptureApi());
     if (action_ == "list") return List(session, *capture);
     if (action_ == "end") {
-      RETURN_IF_ERROR(capture->FinishSession(args_.front()));
-      ASSIGN_OR_RETURN(memex::Session s, capture->GetSession(args_.front()));
+      ASSIGN_OR_RETURN(memex::Session s, capture->EndSession(args_.front()));
       Output& out = session.output();
       if (out.json()) {
         out.PrintJson(Json{{"session", ToCli(capture::SessionToJson(s))}});
@@ -109,7 +109,7 @@ class SessionsCommand : public Command {
   }
 
  private:
-  Status List(Session& session, CaptureService& capture) {
+  Status List(Session& session, CaptureApi& capture) {
     SessionQuery q;
     RETURN_IF_ERROR(ScopesFor(session, all_scopes_, q.scopes, q.all_scopes));
     q.agent = agent_;
@@ -143,7 +143,7 @@ class SessionsCommand : public Command {
     return Status::Ok();
   }
 
-  Status Show(Session& session, CaptureService& capture) {
+  Status Show(Session& session, CaptureApi& capture) {
     ASSIGN_OR_RETURN(memex::Session s, capture.GetSession(args_.front()));
     std::vector<Event> events;
     if (events_) {
@@ -241,7 +241,7 @@ class LessonsCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
+    ASSIGN_OR_RETURN(CaptureApi * capture, session.GetCaptureApi());
     Output& out = session.output();
     if (action_ == "add") {
       Lesson l;
@@ -360,7 +360,7 @@ class HandoffCommand : public Command {
   }
 
   Status Run(Session& session) override {
-    ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
+    ASSIGN_OR_RETURN(CaptureApi * capture, session.GetCaptureApi());
     Output& out = session.output();
     if (action_ == "write") {
       ASSIGN_OR_RETURN(ResolvedScope s, session.GetScope());

@@ -58,6 +58,16 @@ Result<CaptureService*> Session::GetCapture() {
   return capture_.get();
 }
 
+Result<CaptureApi*> Session::GetCaptureApi() {
+  ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, GetRemote());
+  if (remote != nullptr) {
+    if (!remote_capture_) remote_capture_ = std::make_unique<http::RemoteCaptureApi>(*remote);
+    return static_cast<CaptureApi*>(remote_capture_.get());
+  }
+  ASSIGN_OR_RETURN(CaptureService * capture, GetCapture());
+  return static_cast<CaptureApi*>(capture);
+}
+
 Result<TokenService*> Session::GetTokens() {
   if (tokens_) return tokens_.get();
   RETURN_IF_ERROR(GetService().status());

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "config/config_loader.h"
 #include "config/scope_resolver.h"
+#include "http/remote_capture_api.h"
 #include "http/remote_memory_api.h"
 #include "redact/redactor.h"
 #include "service/capture_service.h"
@@ -95,6 +96,8 @@ class Session {
   // Capture (hook events, sessions, lessons, handoffs) on the local store (opens the service
   // first). Errors: GetService's; kFailedPrecondition when the storage engine has no capture.
   Result<CaptureService*> GetCapture();
+  // The capture records: the remote server's when one is configured, else GetCapture's.
+  Result<CaptureApi*> GetCaptureApi();
   // The bearer tokens of the local store (opens the service first). Errors: GetService's.
   Result<TokenService*> GetTokens();
   // The memory operations: the remote server when one is configured (--server or
@@ -129,6 +132,7 @@ class Session {
   std::unique_ptr<MemoryService> service_;
   std::unique_ptr<CaptureService> capture_;  // borrows service_ and store_
   std::unique_ptr<http::RemoteMemoryApi> remote_;
+  std::unique_ptr<http::RemoteCaptureApi> remote_capture_;  // borrows remote_
 };
 
 }  // namespace memex::cli

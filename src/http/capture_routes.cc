@@ -193,6 +193,18 @@ Reply CaptureRoutes::GetSession(const std::string& id, const Request& request) c
   return JsonReply(200, out);
 }
 
+Reply CaptureRoutes::EndSession(const std::string& id, const Request& request) const {
+  Result<Session> s = capture_.GetSession(id);
+  if (!s.ok() || !request.principal.MayRead(s->scope).ok()) {
+    return MemoryErrorReply(s.ok() ? NotFound("no session " + id) : s.status());
+  }
+  if (Status st = request.principal.MayWrite(s->scope); !st.ok()) return MemoryErrorReply(st);
+  if (Status st = capture_.FinishSession(id); !st.ok()) return MemoryErrorReply(st);
+  Result<Session> ended = capture_.GetSession(id);
+  if (!ended.ok()) return MemoryErrorReply(ended.status());
+  return JsonReply(200, {{"session", capture::SessionToJson(*ended)}});
+}
+
 Reply CaptureRoutes::ListLessons(const Request& request) const {
   LessonQuery q;
   if (Status st = ReadScopes(request, q.scopes, q.all_scopes); !st.ok()) {
@@ -294,6 +306,15 @@ Reply CaptureRoutes::WriteHandoff(const Request& request) const {
   return JsonReply(201, {{"handoff", capture::HandoffToJson(*h)}});
 }
 
+Reply CaptureRoutes::PendingHandoff(const Request& request) const {
+  Result<Scope> scope = QueryScope(request);
+  if (!scope.ok()) return MemoryErrorReply(scope.status());
+  if (Status st = request.principal.MayRead(*scope); !st.ok()) return MemoryErrorReply(st);
+  Result<std::optional<Handoff>> h = capture_.PendingHandoff(*scope);
+  if (!h.ok()) return MemoryErrorReply(h.status());
+  return JsonReply(200, {{"handoff", *h ? capture::HandoffToJson(**h) : json(nullptr)}});
+}
+
 namespace {
 
 using BodyHandler = Reply (CaptureRoutes::*)(const Request&) const;
@@ -312,11 +333,13 @@ const CaptureRoute kCaptureRoutes[] = {
     {"POST",  "/hook/batch",                &CaptureRoutes::HookBatch,    nullptr},
     {"GET",   "/api/sessions",              &CaptureRoutes::ListSessions, nullptr},
     {"GET",   R"(/api/sessions/([^/]+))",   nullptr, &CaptureRoutes::GetSession},
+    {"POST",  R"(/api/sessions/([^/]+)/end)", nullptr, &CaptureRoutes::EndSession},
     {"GET",   "/api/lessons",               &CaptureRoutes::ListLessons,  nullptr},
     {"POST",  "/api/lessons",               &CaptureRoutes::AddLesson,    nullptr},
     {"PATCH", R"(/api/lessons/([^/]+))",    nullptr, &CaptureRoutes::PatchLesson},
     {"GET",   "/api/handoffs",              &CaptureRoutes::ListHandoffs, nullptr},
     {"POST",  "/api/handoffs",              &CaptureRoutes::WriteHandoff, nullptr},
+    {"GET",   "/api/handoffs/pending",      &CaptureRoutes::PendingHandoff, nullptr},
 };
 // clang-format on
 

@@ -7,10 +7,11 @@
 //         the queue is full (the hook spools and retries later)
 //   POST  /hook/batch   {"events":[<spool line>...]} (<= 1000) -> {"accepted":N}, all or none
 //   GET   /api/sessions?workspace=&project=&all_scopes=&agent=&open=&limit=
-//   GET   /api/sessions/{id}?events=true
+//   GET   /api/sessions/{id}?events=true        POST /api/sessions/{id}/end
 //   GET   /api/lessons?workspace=&project=&all=true     POST /api/lessons {lesson}
 //   PATCH /api/lessons/{id} {"active":bool}
 //   GET   /api/handoffs?workspace=&project=&state=       POST /api/handoffs {handoff draft}
+//   GET   /api/handoffs/pending?workspace=&project=  -> {"handoff": {...} | null}
 //
 // Every event is checked against the caller's principal: writing events, lessons and handoffs
 // needs write access to their scope; reads need read access. Errors use the envelope of the
@@ -43,11 +44,13 @@ class CaptureRoutes {
   Reply HookBatch(const Request& request) const;
   Reply ListSessions(const Request& request) const;
   Reply GetSession(const std::string& id, const Request& request) const;
+  Reply EndSession(const std::string& id, const Request& request) const;
   Reply ListLessons(const Request& request) const;
   Reply AddLesson(const Request& request) const;
   Reply PatchLesson(const std::string& id, const Request& request) const;
   Reply ListHandoffs(const Request& request) const;
   Reply WriteHandoff(const Request& request) const;
+  Reply PendingHandoff(const Request& request) const;
 
  private:
   CaptureService& capture_;

@@ -29,7 +29,7 @@ class Metrics {
   // Borrows `service` (may be null: no store gauges), which must outlive the metrics.
   explicit Metrics(MemoryService* service);
 
-  // One finished HTTP request: `route` is the route table's label (e.g. "POST /api/{tool}"),
+  // One finished HTTP request: `route` is the route table's label (e.g. "POST /api/pf_{tool}"),
   // never a raw path, so the label set stays bounded.
   void ObserveRequest(std::string_view route, int status, double seconds);
   // One finished tool call (any interface); `error` is the ToolError code or "".

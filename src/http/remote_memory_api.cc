@@ -294,6 +294,11 @@ Result<std::string> RemoteMemoryApi::PostHook(const std::string& query,
   return std::string("{}");
 }
 
+Result<std::string> RemoteMemoryApi::Send(std::string_view method, const std::string& path,
+                                          const std::string& body) {
+  return impl_->Call(method, path, body);
+}
+
 Result<int64_t> RemoteMemoryApi::PostHookBatch(const std::vector<std::string>& spool_lines) {
   std::string body = "{\"events\":[";
   for (size_t i = 0; i < spool_lines.size(); ++i) body += (i ? "," : "") + spool_lines[i];

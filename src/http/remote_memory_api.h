@@ -87,6 +87,11 @@ class RemoteMemoryApi : public MemoryApi {
   // print ("{}" when the server has nothing for the model). Errors: kUnavailable (unreachable,
   // queue full: spool and retry later), StatusFromHttp's otherwise.
   Result<std::string> PostHook(const std::string& query, const std::string& payload);
+  // One request to another route of the server (the capture records, http/capture_routes.h):
+  // `path` with its query, `body` sent as JSON unless empty. The body of a 2xx answer.
+  // Errors: as the other calls.
+  Result<std::string> Send(std::string_view method, const std::string& path,
+                           const std::string& body = "");
   // POST /hook/batch {"events":[<lines>]}: the number accepted. Errors: as PostHook.
   Result<int64_t> PostHookBatch(const std::vector<std::string>& spool_lines);
 

@@ -133,7 +133,7 @@ constexpr Route kRoutes[] = {
     {"GET",    "/health",           Health},       // liveness + store probe
     {"GET",    "/metrics",          MetricsText},  // Prometheus text 0.0.4 (metrics.h)
     {"GET",    "/api/openapi.json", OpenApi},      // OpenAPI 3.1 from the tools (openapi.h)
-    {"POST",   R"(/api/([^/]+))",   RestTool},     // POST /api/pf_<tool>: the tools over REST
+    {"POST",   R"(/api/(pf_[^/]+))", RestTool},    // POST /api/pf_<tool>: the tools over REST
     {"POST",   "/mcp",              McpPost},      // streamable HTTP: one JSON-RPC message
     {"GET",    "/mcp",              McpGet},       // streamable HTTP: server-to-client SSE stream
     {"DELETE", "/mcp",              McpDelete},    // streamable HTTP: end the session
@@ -150,8 +150,8 @@ constexpr Route kRoutes[] = {
 // label set is bounded by the table, never by what clients send.
 std::string RouteLabel(const Route& r) {
   std::string pattern = r.pattern;
-  if (size_t at = pattern.find("([^/]+)"); at != std::string::npos) {
-    pattern.replace(at, 7, "{tool}");
+  if (size_t at = pattern.find("(pf_[^/]+)"); at != std::string::npos) {
+    pattern.replace(at, 10, "pf_{tool}");
   }
   return std::string(r.method) + " " + pattern;
 }

@@ -182,6 +182,11 @@ Result<std::string> CaptureService::Respond(const Event& e) {
   return capture::HookStdout(e.agent, e.kind, text);
 }
 
+Result<Session> CaptureService::EndSession(const std::string& id) {
+  RETURN_IF_ERROR(FinishSession(id));
+  return store_.GetSession(id);
+}
+
 Status CaptureService::EndStaleSessions(const Scope& scope, const std::string& current) {
   if (config_.capture.stale_session_minutes <= 0) return Status::Ok();
   const int64_t cutoff =
@@ -236,7 +241,7 @@ Result<IngestSummary> CaptureService::Ingest(const std::vector<Event>& events,
     if (IsWork(e.kind)) RETURN_IF_ERROR(AcceptOfferedHandoff(e));
     if (e.kind == EventKind::kSessionEnd) {
       ASSIGN_OR_RETURN(Session s, store_.GetSession(e.session_id));
-      RETURN_IF_ERROR(EndSession(s, write_handoffs));
+      RETURN_IF_ERROR(CloseSession(s, write_handoffs));
       ++sum.sessions_ended;
     }
   }
@@ -246,7 +251,7 @@ Result<IngestSummary> CaptureService::Ingest(const std::vector<Event>& events,
 Status CaptureService::FinishSession(const std::string& session_id, bool write_handoff) {
   ASSIGN_OR_RETURN(Session s, store_.GetSession(session_id));
   if (s.ended_ms != 0) {  // ended already: summarise only what never was
-    return s.summary_id.empty() && s.did_work() ? EndSession(s, write_handoff) : Status::Ok();
+    return s.summary_id.empty() && s.did_work() ? CloseSession(s, write_handoff) : Status::Ok();
   }
   // An open session ends as if its agent had sent SessionEnd, so that it is marked ended and
   // every reader (sessions list, the stale check) sees one history. The key is derived from the
@@ -266,7 +271,7 @@ Status CaptureService::FinishSession(const std::string& session_id, bool write_h
   return Ingest({prepared}, write_handoff).status();
 }
 
-Status CaptureService::EndSession(const Session& session, bool write_handoff) {
+Status CaptureService::CloseSession(const Session& session, bool write_handoff) {
   EventQuery q;
   q.session_id = session.id;
   ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(q));

@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "core/capture.h"
 #include "redact/redactor.h"
+#include "service/capture_api.h"
 #include "service/memory_service.h"
 #include "store/capture_store.h"
 
@@ -48,7 +49,7 @@ struct IngestSummary {
   int64_t sessions_ended = 0;
 };
 
-class CaptureService {
+class CaptureService : public CaptureApi {
  public:
   // Borrows everything; all must outlive the service. Archives go under
   // <config.data_dir>/archive/sessions.
@@ -84,15 +85,17 @@ class CaptureService {
   // `write_handoff` false: summary and archive only (imported history must not expire the
   // handoff of the live sessions). Errors: kNotFound.
   Status FinishSession(const std::string& session_id, bool write_handoff = true);
+  // FinishSession, then the session as it is.
+  Result<Session> EndSession(const std::string& id) override;
 
   // ---- Handoffs ----
   // Stores a manual handoff, which wins over automatic ones. Errors: kInvalidArgument (empty
   // summary, over the size limits).
-  Result<Handoff> WriteHandoff(const HandoffDraft& draft);
-  Result<std::optional<Handoff>> PendingHandoff(const Scope& scope);
+  Result<Handoff> WriteHandoff(const HandoffDraft& draft) override;
+  Result<std::optional<Handoff>> PendingHandoff(const Scope& scope) override;
   // Errors: kNotFound.
   Result<Handoff> GetHandoff(const std::string& id);
-  Result<std::vector<Handoff>> ListHandoffs(const HandoffQuery& q);
+  Result<std::vector<Handoff>> ListHandoffs(const HandoffQuery& q) override;
   // Built-in pf_load contexts: the pending handoff ("" when none), the briefing (recent
   // decisions and active lessons), and the active lessons.
   Result<std::string> HandoffContext(const Scope& scope);
@@ -101,17 +104,17 @@ class CaptureService {
 
   // ---- Lessons ----
   // Validates (capture/lesson_matcher.h ValidateLesson), sets id and times, stores.
-  Result<Lesson> AddLesson(Lesson lesson);
+  Result<Lesson> AddLesson(Lesson lesson) override;
   // Errors: kNotFound.
   Result<Lesson> GetLesson(const std::string& id);
-  Result<std::vector<Lesson>> ListLessons(const LessonQuery& q);
-  Result<Lesson> SetLessonActive(const std::string& id, bool active);
+  Result<std::vector<Lesson>> ListLessons(const LessonQuery& q) override;
+  Result<Lesson> SetLessonActive(const std::string& id, bool active) override;
 
   // ---- Sessions ----
-  Result<std::vector<Session>> ListSessions(const SessionQuery& q);
-  Result<Session> GetSession(const std::string& id);
+  Result<std::vector<Session>> ListSessions(const SessionQuery& q) override;
+  Result<Session> GetSession(const std::string& id) override;
   Result<std::vector<Event>> SessionEvents(const std::string& id, int64_t after_seq = 0,
-                                           int limit = 0);
+                                           int limit = 0) override;
   Result<std::vector<EventHit>> SearchEvents(const EventSearchQuery& q);
   // The session of the stored hook event carrying `tool_use_id` (an MCP tools/call's
   // _meta tool-use id equals it), "" when no stored event carries it (or the id is "").
@@ -126,7 +129,7 @@ class CaptureService {
   Result<capture::Briefing> BuildBriefing(const Scope& scope, int max_decisions);
   Result<std::vector<Lesson>> ScopeLessons(const Scope& scope, LessonPhase phase);
   Status AcceptOfferedHandoff(const Event& e);
-  Status EndSession(const Session& session, bool write_handoff = true);
+  Status CloseSession(const Session& session, bool write_handoff = true);
   // True the first time it is called for `session_id` in this process (bounded memory).
   bool FirstContextDelivery(const std::string& session_id);
 

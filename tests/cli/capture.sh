@@ -161,6 +161,6 @@ expect "an unknown session is not found" 4
 run lessons frobnicate
 expect "an unknown lessons action is a usage error" 2
 run --server http://127.0.0.1:1 sessions list
-expect "sessions is local only" 2 --err "--server"
+expect "sessions against an unreachable server exits 6" 6 --err "http://127.0.0.1:1"
 
 summary

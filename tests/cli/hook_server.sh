@@ -125,6 +125,37 @@ wait_for 15 'd["session"]["tool_count"] == 5' sessions show s3 &&
   pass "the next successful hook drained the client's spool in the background" ||
   fail "background drain" "tool_count $(json 'd["session"]["tool_count"]' 2>/dev/null)"
 
+# ---- the capture commands through the server print what they print locally ----
+same() {  # NAME ARGS...: `memex --server URL ARGS --json` == `memex ARGS --json` on the server's data
+  local name="$1" local_out
+  shift
+  run "$@" --json
+  local_out="$OUT"
+  OUT="$("$MEMEX" --data-dir "$T/nowhere" --server "$URL" "$@" --json 2>"$T/.stderr")"
+  RC=$?
+  ERR="$(cat "$T/.stderr")"
+  if [ "$RC" -eq 0 ] && [ "$OUT" = "$local_out" ]; then pass "$name"; else fail "$name" "local: $(head -c 300 <<<"$local_out")"; fi
+}
+same "sessions list --server" sessions list --all-scopes
+same "sessions show --events --server" sessions show s2 --events
+OUT="$("$MEMEX" --data-dir "$T/nowhere" --server "$URL" lessons add --tool Bash --input-regex 'rm -rf' --rule "remote lesson" --json 2>&1)"
+RC=$?
+expect_json "lessons add --server" 'd["lesson"]["rule"]' "remote lesson"
+REMOTE_LESSON="$(json 'd["lesson"]["id"]')"
+same "lessons list --server" lessons list --all
+OUT="$("$MEMEX" --data-dir "$T/nowhere" --server "$URL" lessons disable "$REMOTE_LESSON" --json 2>&1)"
+RC=$?
+expect_json "lessons disable --server" 'd["lesson"]["active"]' "False"
+OUT="$("$MEMEX" --data-dir "$T/nowhere" --server "$URL" handoff write --summary "remote handoff" --next "step one" --json 2>&1)"
+RC=$?
+expect_json "handoff write --server" '(d["handoff"]["summary"], d["handoff"]["manual"])' "('remote handoff', True)"
+same "handoff show --server" handoff show
+same "handoff list --server" handoff list
+OUT="$("$MEMEX" --data-dir "$T/nowhere" --server "$URL" sessions show no-such --json 2>&1)"
+RC=$?
+expect "an unknown session through the server is not found" 4
+[ ! -e "$T/nowhere" ] && pass "the client created no data directory" || fail "no local data dir" "$T/nowhere exists"
+
 # ---- POST /hook bad input ----
 http POST "/hook?event=stop&agent=x&workspace=default&project=demo" -H 'Content-Type: application/json' --data 'not json'
 [ "$CODE" = "400" ] && pass "POST /hook with a malformed body is 400" || fail "bad body" "HTTP $CODE $BODY"
