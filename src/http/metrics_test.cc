@@ -143,7 +143,8 @@ TEST_F(LiveMetricsTest, ScrapeCountsRoutesToolsAndStore) {
   const std::string& text = res->body;
   EXPECT_TRUE(Has(text, R"(memex_http_requests_total{route="POST /api/pf_{tool}",status="200"} 2)"))
       << text;
-  EXPECT_TRUE(Has(text, R"(memex_http_requests_total{route="POST /api/pf_{tool}",status="404"} 1)"));
+  EXPECT_TRUE(
+      Has(text, R"(memex_http_requests_total{route="POST /api/pf_{tool}",status="404"} 1)"));
   EXPECT_TRUE(Has(text, R"(memex_http_requests_total{route="GET /health",status="200"} 1)"));
   EXPECT_TRUE(Has(text, R"(memex_tool_calls_total{tool="pf_poke",error=""} 1)"));
   EXPECT_TRUE(Has(text, R"(memex_tool_call_duration_seconds_count{tool="pf_scan"} 1)"));
