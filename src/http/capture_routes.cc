@@ -1,9 +1,5 @@
 #include "http/capture_routes.h"
 
-#include <httplib.h>
-
-#include <chrono>
-#include <exception>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
@@ -315,62 +311,29 @@ Reply CaptureRoutes::PendingHandoff(const Request& request) const {
   return JsonReply(200, {{"handoff", *h ? capture::HandoffToJson(**h) : json(nullptr)}});
 }
 
-namespace {
-
-using BodyHandler = Reply (CaptureRoutes::*)(const Request&) const;
-using IdHandler = Reply (CaptureRoutes::*)(const std::string&, const Request&) const;
-
-struct CaptureRoute {
-  std::string_view method;
-  const char* pattern;  // an id route captures the id as group 1
-  BodyHandler body = nullptr;
-  IdHandler by_id = nullptr;
-};
-
-// clang-format off
-const CaptureRoute kCaptureRoutes[] = {
-    {"POST",  "/hook",                      &CaptureRoutes::Hook,         nullptr},
-    {"POST",  "/hook/batch",                &CaptureRoutes::HookBatch,    nullptr},
-    {"GET",   "/api/sessions",              &CaptureRoutes::ListSessions, nullptr},
-    {"GET",   R"(/api/sessions/([^/]+))",   nullptr, &CaptureRoutes::GetSession},
-    {"POST",  R"(/api/sessions/([^/]+)/end)", nullptr, &CaptureRoutes::EndSession},
-    {"GET",   "/api/lessons",               &CaptureRoutes::ListLessons,  nullptr},
-    {"POST",  "/api/lessons",               &CaptureRoutes::AddLesson,    nullptr},
-    {"PATCH", R"(/api/lessons/([^/]+))",    nullptr, &CaptureRoutes::PatchLesson},
-    {"GET",   "/api/handoffs",              &CaptureRoutes::ListHandoffs, nullptr},
-    {"POST",  "/api/handoffs",              &CaptureRoutes::WriteHandoff, nullptr},
-    {"GET",   "/api/handoffs/pending",      &CaptureRoutes::PendingHandoff, nullptr},
-};
-// clang-format on
-
-}  // namespace
-
 void InstallCaptureRoutes(httplib::Server& server, const CaptureRoutes& routes,
                           RouteObserver observe) {
-  for (const CaptureRoute& r : kCaptureRoutes) {
-    std::string label = std::string(r.method) + " " + r.pattern;
-    if (size_t at = label.find("([^/]+)"); at != std::string::npos) label.replace(at, 7, "{id}");
-    httplib::Server::Handler h = [&routes, r, observe, label](const httplib::Request& req,
-                                                              httplib::Response& res) {
-      const auto start = std::chrono::steady_clock::now();
-      try {  // the catch-all of these routes
-        Reply reply = r.body != nullptr ? (routes.*r.body)(ToRequest(req))
-                                        : (routes.*r.by_id)(req.matches[1].str(), ToRequest(req));
-        Write(reply, res);
-      } catch (const std::exception& e) {
-        Write(MemoryErrorReply(Internal(std::string("unexpected exception: ") + e.what())), res);
-      } catch (...) {
-        Write(MemoryErrorReply(Internal("unexpected exception")), res);
-      }
-      if (observe) {
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        observe(label, req, res, took.count());
-      }
-    };
-    if (r.method == "GET") server.Get(r.pattern, h);
-    if (r.method == "POST") server.Post(r.pattern, h);
-    if (r.method == "PATCH") server.Patch(r.pattern, h);
-  }
+  auto body = [&routes](Reply (CaptureRoutes::*fn)(const Request&) const) {
+    return [&routes, fn](const std::string&, const Request& r) { return (routes.*fn)(r); };
+  };
+  auto by_id = [&routes](Reply (CaptureRoutes::*fn)(const std::string&, const Request&) const) {
+    return [&routes, fn](const std::string& id, const Request& r) { return (routes.*fn)(id, r); };
+  };
+  // clang-format off
+  InstallTable(server, {
+      {"POST",  "/hook",                        body(&CaptureRoutes::Hook)},
+      {"POST",  "/hook/batch",                  body(&CaptureRoutes::HookBatch)},
+      {"GET",   "/api/sessions",                body(&CaptureRoutes::ListSessions)},
+      {"GET",   R"(/api/sessions/([^/]+))",     by_id(&CaptureRoutes::GetSession)},
+      {"POST",  R"(/api/sessions/([^/]+)/end)", by_id(&CaptureRoutes::EndSession)},
+      {"GET",   "/api/lessons",                 body(&CaptureRoutes::ListLessons)},
+      {"POST",  "/api/lessons",                 body(&CaptureRoutes::AddLesson)},
+      {"PATCH", R"(/api/lessons/([^/]+))",      by_id(&CaptureRoutes::PatchLesson)},
+      {"GET",   "/api/handoffs",                body(&CaptureRoutes::ListHandoffs)},
+      {"POST",  "/api/handoffs",                body(&CaptureRoutes::WriteHandoff)},
+      {"GET",   "/api/handoffs/pending",        body(&CaptureRoutes::PendingHandoff)},
+  }, MemoryErrorReply, std::move(observe));
+  // clang-format on
 }
 
 }  // namespace memex::http

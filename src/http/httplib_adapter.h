@@ -11,6 +11,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/principal.h"
 #include "http/http_types.h"
@@ -18,6 +20,7 @@
 namespace httplib {
 struct Request;
 struct Response;
+class Server;
 }  // namespace httplib
 
 namespace memex::http {
@@ -35,5 +38,19 @@ void Write(const Reply& reply, httplib::Response& res);
 // label ("POST /v1/recall"), the request and response, and the handler's wall time.
 using RouteObserver = std::function<void(const std::string& label, const httplib::Request& req,
                                          const httplib::Response& res, double seconds)>;
+
+// One row of a table of plain-Request routes (memory_routes.cc, capture_routes.cc). A pattern
+// with a group captures an id, handed to the handler ("" otherwise).
+struct TableRoute {
+  std::string_view method;  // GET | POST | PATCH | DELETE
+  std::string pattern;      // httplib regex, e.g. R"(/api/sessions/([^/]+))"
+  std::function<Reply(const std::string& id, const Request& request)> handler;
+};
+
+// Registers `routes` on `server`. Each handler runs inside a catch-all: an exception becomes
+// `on_error(Internal(...))`, so nothing thrown reaches httplib's workers. `observe` (may be
+// empty) is told about each request with the label "METHOD pattern", the group shown as {id}.
+void InstallTable(httplib::Server& server, const std::vector<TableRoute>& routes,
+                  std::function<Reply(const Status&)> on_error, RouteObserver observe);
 
 }  // namespace memex::http

@@ -1,9 +1,5 @@
 #include "http/memory_routes.h"
 
-#include <httplib.h>
-
-#include <chrono>
-#include <exception>
 #include <sstream>
 #include <string_view>
 #include <utility>
@@ -122,63 +118,28 @@ Reply MemoryRoutes::Forget(const std::string& id, const Request& request) const 
                 [&id](const ForgetResult& r) { return EncodeForgetResult(id, r); });
 }
 
-namespace {
-
-using BodyHandler = Reply (MemoryRoutes::*)(const Request&) const;
-using IdHandler = Reply (MemoryRoutes::*)(const std::string&, const Request&) const;
-
-struct MemoryRoute {
-  std::string_view method;
-  const char* pattern;  // an id route captures the id as group 1
-  BodyHandler body = nullptr;
-  IdHandler by_id = nullptr;
-};
-
-// clang-format off
-const MemoryRoute kMemoryRoutes[] = {
-    {"POST",   "/api/memories/remember",              &MemoryRoutes::Remember, nullptr},
-    {"POST",   "/api/memories/recall",                &MemoryRoutes::Recall,   nullptr},
-    {"POST",   "/api/memories/list",                  &MemoryRoutes::List,     nullptr},
-    {"POST",   "/api/memories/stats",                 &MemoryRoutes::Stats,    nullptr},
-    {"POST",   "/api/memories/export",                &MemoryRoutes::Export,   nullptr},
-    {"POST",   "/api/memories/import",                &MemoryRoutes::Import,   nullptr},
-    {"GET",    R"(/api/memories/([^/]+))",            nullptr, &MemoryRoutes::Get},
-    {"GET",    R"(/api/memories/([^/]+)/history)",    nullptr, &MemoryRoutes::History},
-    {"PATCH",  R"(/api/memories/([^/]+))",            nullptr, &MemoryRoutes::Update},
-    {"DELETE", R"(/api/memories/([^/]+))",            nullptr, &MemoryRoutes::Forget},
-};
-// clang-format on
-
-}  // namespace
-
 void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes,
                          RouteObserver observe) {
-  for (const MemoryRoute& r : kMemoryRoutes) {
-    std::string label = std::string(r.method) + " " + r.pattern;
-    if (size_t at = label.find("([^/]+)"); at != std::string::npos) label.replace(at, 7, "{id}");
-    httplib::Server::Handler h = [&routes, r, observe, label](const httplib::Request& req,
-                                                              httplib::Response& res) {
-      const auto start = std::chrono::steady_clock::now();
-      // The catch-all of these routes: nothing thrown reaches httplib's workers.
-      try {
-        Reply reply = r.body != nullptr ? (routes.*r.body)(ToRequest(req))
-                                        : (routes.*r.by_id)(req.matches[1].str(), ToRequest(req));
-        Write(reply, res);
-      } catch (const std::exception& e) {
-        Write(MemoryErrorReply(Internal(std::string("unexpected exception: ") + e.what())), res);
-      } catch (...) {
-        Write(MemoryErrorReply(Internal("unexpected exception")), res);
-      }
-      if (observe) {
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        observe(label, req, res, took.count());
-      }
-    };
-    if (r.method == "GET") server.Get(r.pattern, h);
-    if (r.method == "POST") server.Post(r.pattern, h);
-    if (r.method == "PATCH") server.Patch(r.pattern, h);
-    if (r.method == "DELETE") server.Delete(r.pattern, h);
-  }
+  auto body = [&routes](Reply (MemoryRoutes::*fn)(const Request&) const) {
+    return [&routes, fn](const std::string&, const Request& r) { return (routes.*fn)(r); };
+  };
+  auto by_id = [&routes](Reply (MemoryRoutes::*fn)(const std::string&, const Request&) const) {
+    return [&routes, fn](const std::string& id, const Request& r) { return (routes.*fn)(id, r); };
+  };
+  // clang-format off
+  InstallTable(server, {
+      {"POST",   "/api/memories/remember",           body(&MemoryRoutes::Remember)},
+      {"POST",   "/api/memories/recall",             body(&MemoryRoutes::Recall)},
+      {"POST",   "/api/memories/list",               body(&MemoryRoutes::List)},
+      {"POST",   "/api/memories/stats",              body(&MemoryRoutes::Stats)},
+      {"POST",   "/api/memories/export",             body(&MemoryRoutes::Export)},
+      {"POST",   "/api/memories/import",             body(&MemoryRoutes::Import)},
+      {"GET",    R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Get)},
+      {"GET",    R"(/api/memories/([^/]+)/history)", by_id(&MemoryRoutes::History)},
+      {"PATCH",  R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Update)},
+      {"DELETE", R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Forget)},
+  }, MemoryErrorReply, std::move(observe));
+  // clang-format on
 }
 
 }  // namespace memex::http
