@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/capture_store_contract_test.h"
+#include "store/capture_store_contract_records_test.h"
 #include "store/sqlite/capture_rows.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
