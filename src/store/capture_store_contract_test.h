@@ -1,7 +1,7 @@
 // The CaptureStore contract suite (store/capture_store.h): every implementation instantiates it
 // with a factory, e.g.
 //
-//   #include "store/capture_store_contract_test.h"
+//   #include "store/capture_store_contract_records_test.h  // includes this file"
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, CaptureStoreContractTest,
 //                            ::testing::Values(CaptureStoreFactory{"sqlite", MakeStore}),
 //                            capture_store_contract::FactoryName);
