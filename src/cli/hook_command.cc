@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "capture/envelope.h"
 #include "capture/hook_payload.h"
 #include "capture/spool.h"
 #include "cli/commands.h"
@@ -61,21 +62,11 @@ class HookCommand : public Command {
         capture::CappedPayload payload,
         capture::CapPayload(raw, static_cast<size_t>(config->capture.max_event_bytes)));
 
-    capture::HookEnvelope env;
-    Result<EventKind> kind = ParseEventKind(event_);
-    env.kind = kind.ok() ? *kind : EventKind::kOther;
-    env.agent = agent_.empty() ? "unknown" : agent_;
-    env.cwd = payload.head.cwd.empty() ? session.deps().cwd : payload.head.cwd;
-    Result<ResolvedScope> scope = ResolveScope(
-        ScopeInputs{session.globals().scope, env.cwd, config->scope.default_workspace});
-    if (!scope.ok()) {  // a cwd the hook cannot name (deleted, odd characters): the process's
-      ASSIGN_OR_RETURN(ResolvedScope fallback, session.GetScope());
-      scope = fallback;
-    }
-    env.scope = scope->scope;
-    ASSIGN_OR_RETURN(env.ingest_key, capture::NewIngestKey());
-    env.ts_ms = session.NowMs();
-    env.git_branch = capture::ReadGitBranch(env.cwd);
+    capture::Envelope made = capture::MakeEnvelope(
+        {event_, agent_, payload.head.cwd, session.deps().cwd, session.globals().scope,
+         config->scope.default_workspace, session.NowMs()});
+    if (!made.warning.empty()) LogWarn("hook: " + made.warning);
+    const capture::HookEnvelope& env = made.envelope;
 
     if (!config->client.server_url.empty()) return Post(session, *config, env, payload.json, out);
 

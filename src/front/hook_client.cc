@@ -1,7 +1,6 @@
 #include "front/hook_client.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <istream>
 #include <nlohmann/json.hpp>
@@ -9,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "capture/envelope.h"
 #include "capture/hook_payload.h"
 #include "capture/spool.h"
 #include "config/config_loader.h"
-#include "config/scope_resolver.h"
 #include "core/capture.h"
 #include "front/http_post.h"
 
@@ -73,22 +72,6 @@ std::string ErrorText(const HttpResponse& r) {
 
 bool Retryable(int status) { return status == 429 || status >= 500; }
 
-Scope ResolveHookScope(const HookArgs& args, const Config& config, const std::string& payload_cwd,
-                       const std::string& process_cwd, std::ostream& err) {
-  const std::string& ws = config.scope.default_workspace;
-  if (!args.scope.empty()) {
-    auto r = ResolveScope({args.scope, process_cwd, ws});
-    if (r.ok()) return r->scope;
-    err << kPrefix << r.status().message() << " (resolving from the working directory)\n";
-  }
-  for (const std::string& cwd : {payload_cwd, process_cwd}) {
-    if (cwd.empty()) continue;
-    auto r = ResolveScope({"", cwd, ws});
-    if (r.ok()) return r->scope;
-  }
-  return Scope{ws, "default"};
-}
-
 void SpawnDrain(const HookSetup& s, FrontDeps& deps) {
   if (deps.self_exe.empty() || !deps.spawn_detached) return;
   std::vector<std::string> argv = {deps.self_exe, "--data-dir", s.config.data_dir};
@@ -131,20 +114,11 @@ int RunPost(const HookArgs& args, const HookSetup& s, FrontDeps& deps) {
     deps.out << kEmptyOutput;
     return 0;
   }
-  auto kind = ParseEventKind(args.event);
-  capture::HookEnvelope env;
-  env.kind = kind.ok() ? *kind : EventKind::kOther;
-  env.agent = args.agent;
-  const std::string& payload_cwd = capped->head.cwd;
-  env.cwd = !payload_cwd.empty() && payload_cwd.front() == '/' ? payload_cwd : deps.cwd;
-  env.scope = ResolveHookScope(args, s.config, env.cwd, deps.cwd, deps.err);
-  env.git_branch = capture::ReadGitBranch(env.cwd);
-  env.ts_ms = deps.clock.NowMs();
-  if (auto key = capture::NewIngestKey(); key.ok()) {
-    env.ingest_key = *key;
-  } else {  // no kernel randomness: time and pid still make retries of this event unique
-    env.ingest_key = "t" + std::to_string(env.ts_ms) + "-" + std::to_string(getpid());
-  }
+  capture::Envelope made =
+      capture::MakeEnvelope({args.event, args.agent, capped->head.cwd, deps.cwd, args.scope,
+                             s.config.scope.default_workspace, deps.clock.NowMs()});
+  if (!made.warning.empty()) deps.err << kPrefix << made.warning << "\n";
+  const capture::HookEnvelope& env = made.envelope;
 
   std::string target = s.url.base_path + "/hook?" + capture::HookQuery(env);
   HttpRequest req;
