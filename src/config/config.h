@@ -122,6 +122,34 @@ struct CaptureConfig {
   int stale_session_minutes = 120;
 };
 
+// Embeddings (SPEC §6, docs/retrieval.md): which model turns text into vectors. Every vector is
+// stored with its model id; changing the model re-embeds in the background (`memex reindex`).
+struct EmbeddingConfig {
+  // embedding.provider: "local" (USE-Lite, run in-process), "openai" (any OpenAI-compatible
+  // /v1/embeddings endpoint: OpenAI, Ollama, LM Studio, llama.cpp server, vLLM), "none"
+  std::string provider = "local";
+  // embedding.model_dir: the local model's files; relative = under data_dir; "" = the usual
+  // places (docs/retrieval.md, "Embeddings")
+  std::string model_dir;
+  std::string url;         // embedding.url: the API's base URL, e.g. http://127.0.0.1:11434/v1
+  std::string model;       // embedding.model: model name sent to the endpoint
+  std::string api_key;     // embedding.api_key: bearer key ("" = none), e.g. "${OPENAI_API_KEY}"
+  int dimensions = 0;      // embedding.dimensions: asked of the endpoint (0 = the model's own)
+  int batch_size = 32;     // embedding.batch_size: texts per call to the embedder
+  int timeout_ms = 10000;  // embedding.timeout_ms: per call to a remote endpoint
+};
+
+// The vector index over stored embeddings (docs/retrieval.md, "Vector search").
+struct VectorConfig {
+  // vector.hnsw_threshold: a scope with more vectors than this is searched through an HNSW
+  // index; smaller ones by an exact scan
+  int hnsw_threshold = 20000;
+  int hnsw_m = 16;                 // vector.hnsw_m: links per node
+  int hnsw_ef_construction = 200;  // vector.hnsw_ef_construction: build-time candidate list
+  int hnsw_ef_search = 96;         // vector.hnsw_ef_search: query-time candidate list
+  std::string quantize = "none";   // vector.quantize: "none" (float32) | "int8"
+};
+
 struct AutoTagConfig {
   std::string glob;               // relative-path glob (doublestar), e.g. "decisions/**"
   std::vector<std::string> tags;  // tags given to files the glob matches
@@ -163,6 +191,8 @@ struct Config {
   AuthConfig auth;
   AuditConfig audit;
   CaptureConfig capture;
+  EmbeddingConfig embedding;
+  VectorConfig vector;
   // Not from the file: flags and environment only.
   ClientConfig client;
   std::vector<SourceConfig> sources;  // [[sources]]: external sources pf_scan/pf_peek/pf_poke use

@@ -537,6 +537,35 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
       pr.Int("stale_session_minutes", cfg.capture.stale_session_minutes, 0, 100 * 24 * 60));
   pr.Finish();
 
+  ASSIGN_OR_RETURN(const toml::table* embedding, section("embedding"));
+  TableReader er(*embedding, "embedding", ctx);
+  RETURN_IF_ERROR(er.OneOf("provider", cfg.embedding.provider, {"local", "openai", "none"}));
+  RETURN_IF_ERROR(er.String("model_dir", cfg.embedding.model_dir));
+  RETURN_IF_ERROR(er.String("url", cfg.embedding.url));
+  RETURN_IF_ERROR(er.String("model", cfg.embedding.model));
+  RETURN_IF_ERROR(er.String("api_key", cfg.embedding.api_key));
+  RETURN_IF_ERROR(er.Int("dimensions", cfg.embedding.dimensions, 0, 65536));
+  RETURN_IF_ERROR(er.Int("batch_size", cfg.embedding.batch_size, 1, 2048));
+  RETURN_IF_ERROR(er.Int("timeout_ms", cfg.embedding.timeout_ms, 100, 600000));
+  er.Finish();
+  if (cfg.embedding.provider == "openai") {
+    if (cfg.embedding.url.empty()) {
+      return er.Error(*embedding, "url", "is required when embedding.provider is \"openai\"");
+    }
+    if (cfg.embedding.model.empty()) {
+      return er.Error(*embedding, "model", "is required when embedding.provider is \"openai\"");
+    }
+  }
+
+  ASSIGN_OR_RETURN(const toml::table* vector, section("vector"));
+  TableReader xr(*vector, "vector", ctx);
+  RETURN_IF_ERROR(xr.Int("hnsw_threshold", cfg.vector.hnsw_threshold, 0, kIntMax));
+  RETURN_IF_ERROR(xr.Int("hnsw_m", cfg.vector.hnsw_m, 2, 128));
+  RETURN_IF_ERROR(xr.Int("hnsw_ef_construction", cfg.vector.hnsw_ef_construction, 8, 4096));
+  RETURN_IF_ERROR(xr.Int("hnsw_ef_search", cfg.vector.hnsw_ef_search, 8, 4096));
+  RETURN_IF_ERROR(xr.OneOf("quantize", cfg.vector.quantize, {"none", "int8"}));
+  xr.Finish();
+
   ASSIGN_OR_RETURN(const toml::array* sources, r.ArrayOfTables("sources"));
   if (sources != nullptr) RETURN_IF_ERROR(ReadSources(*sources, ctx, cfg.sources));
   r.Finish();

@@ -56,6 +56,19 @@ const std::vector<std::string>& AllKeys() {
       "recall.bm25_b",
       "recall.stop_words",
       "scope.default_workspace",
+      "embedding.provider",
+      "embedding.model_dir",
+      "embedding.url",
+      "embedding.model",
+      "embedding.api_key",
+      "embedding.dimensions",
+      "embedding.batch_size",
+      "embedding.timeout_ms",
+      "vector.hnsw_threshold",
+      "vector.hnsw_m",
+      "vector.hnsw_ef_construction",
+      "vector.hnsw_ef_search",
+      "vector.quantize",
       "server.host",
       "server.port",
       "server.threads",
@@ -148,6 +161,19 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.capture.max_lessons, b.capture.max_lessons);
   EXPECT_EQ(a.capture.archive, b.capture.archive);
   EXPECT_EQ(a.capture.stale_session_minutes, b.capture.stale_session_minutes);
+  EXPECT_EQ(a.embedding.provider, b.embedding.provider);
+  EXPECT_EQ(a.embedding.model_dir, b.embedding.model_dir);
+  EXPECT_EQ(a.embedding.url, b.embedding.url);
+  EXPECT_EQ(a.embedding.model, b.embedding.model);
+  EXPECT_EQ(a.embedding.api_key, b.embedding.api_key);
+  EXPECT_EQ(a.embedding.dimensions, b.embedding.dimensions);
+  EXPECT_EQ(a.embedding.batch_size, b.embedding.batch_size);
+  EXPECT_EQ(a.embedding.timeout_ms, b.embedding.timeout_ms);
+  EXPECT_EQ(a.vector.hnsw_threshold, b.vector.hnsw_threshold);
+  EXPECT_EQ(a.vector.hnsw_m, b.vector.hnsw_m);
+  EXPECT_EQ(a.vector.hnsw_ef_construction, b.vector.hnsw_ef_construction);
+  EXPECT_EQ(a.vector.hnsw_ef_search, b.vector.hnsw_ef_search);
+  EXPECT_EQ(a.vector.quantize, b.vector.quantize);
   EXPECT_EQ(a.sources.size(), b.sources.size());
 }
 
@@ -191,6 +217,27 @@ TEST(ParseConfigTextTest, LoaderKnowsEveryDocumentedKey) {
     EXPECT_NE(c.status().message().find("t.toml: " + key + ": expected"), std::string::npos)
         << c.status().message();
   }
+}
+
+TEST(ParseConfigTextTest, OpenAiProviderNeedsUrlAndModel) {
+  Result<Config> no_url =
+      ParseConfigText("[embedding]\nprovider = \"openai\"\nmodel = \"m\"\n", "t.toml", MapEnv({}));
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.status().message().find("embedding.url: is required"), std::string::npos)
+      << no_url.status().message();
+  Result<Config> no_model =
+      ParseConfigText("[embedding]\nprovider = \"openai\"\nurl = \"http://127.0.0.1:1/v1\"\n",
+                      "t.toml", MapEnv({}));
+  ASSERT_FALSE(no_model.ok());
+  EXPECT_NE(no_model.status().message().find("embedding.model: is required"), std::string::npos);
+  Result<Config> key = ParseConfigText(
+      "[embedding]\nprovider = \"openai\"\nurl = \"http://h/v1\"\nmodel = \"m\"\n"
+      "api_key = \"${K}\"\n",
+      "t.toml", MapEnv({{"K", "sk-test"}}));
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->embedding.api_key, "sk-test");
+  Result<Config> bad = ParseConfigText("[vector]\nquantize = \"int4\"\n", "t.toml", MapEnv({}));
+  EXPECT_FALSE(bad.ok());
 }
 
 TEST(ParseConfigTextTest, ReadsEveryKey) {

@@ -82,6 +82,11 @@ void Statement::BindText(int index, std::string_view value) {
   NoteBind(sqlite3_bind_text64(stmt_, index, p, value.size(), SQLITE_STATIC, SQLITE_UTF8), index);
 }
 void Statement::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index), index); }
+void Statement::BindBlob(int index, std::string_view bytes) {
+  // A non-null pointer even for no bytes so SQLite stores a zero-length BLOB rather than NULL.
+  const char* p = bytes.data() != nullptr ? bytes.data() : "";
+  NoteBind(sqlite3_bind_blob64(stmt_, index, p, bytes.size(), SQLITE_STATIC), index);
+}
 
 Result<bool> Statement::Step() {
   if (!bind_status_.ok()) return bind_status_;

@@ -37,6 +37,8 @@ class Statement {
   // The text must outlive the next Step() (SQLITE_STATIC binding: no copy on the hot path).
   void BindText(int index, std::string_view value);
   void BindNull(int index);
+  // Binds bytes as a BLOB; like BindText, they must outlive the next Step() (no copy).
+  void BindBlob(int index, std::string_view bytes);
 
   // Advances: true when a row is available, false when done. Errors map through SqliteStatus.
   Result<bool> Step();

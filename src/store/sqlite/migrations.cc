@@ -256,6 +256,35 @@ CREATE INDEX lessons_scope ON lessons(scope_id, severity, created_ms);
 CREATE INDEX lessons_global ON lessons(is_global) WHERE is_global <> 0;
 )sql";
 
+// Version 4: memory vectors (store/embedding_store.h, docs/retrieval.md "Embeddings").
+// - embedding_models maps a model id (Embedder::model_id()) to a small integer and fixes its
+//   dimension: vectors of two models are never compared. epoch rises when the model's vectors
+//   are dropped, so an in-memory index built from them knows to start over.
+// - embeddings: one row per (doc, model, chunk); vec is `dim` little-endian float32s. seq is
+//   AUTOINCREMENT so a reader that has seen seq N catches up with "seq > N" (a replaced vector
+//   is deleted and re-inserted, so it gets a new seq). scope_id is copied from the memory so the
+//   vector index can be partitioned by scope without a join.
+// - The embedding queue is a query, not a table: current versions with no row for the model
+//   (embeddings_doc answers "has a vector?" per doc).
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE embedding_models(
+  model_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  dim INTEGER NOT NULL,
+  epoch INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE embeddings(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_id INTEGER NOT NULL,
+  doc INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL,
+  vec BLOB NOT NULL
+);
+CREATE UNIQUE INDEX embeddings_doc ON embeddings(doc, model_id, chunk);
+CREATE INDEX embeddings_model_seq ON embeddings(model_id, seq);
+)sql";
+
 Status EnsureMigrationsTable(Connection& db) {
   ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
   if (app_id != 0 && app_id != kApplicationId) {
@@ -296,6 +325,7 @@ const std::vector<Migration>& StoreMigrations() {
       {1, "initial schema: memories, tags, identifiers, counters, fts5", kV1},
       {2, "auth_tokens: bearer tokens, hashed at rest", kV2},
       {3, "capture: sessions, events + events_fts, handoffs, lessons", kV3},
+      {4, "embeddings: memory vectors per model", kV4},
   };
   return kMigrations;
 }

@@ -274,6 +274,14 @@ Status RowWriter::MarkSuperseded(const StoredRow& row, const std::string& next_i
   return Status::Ok();
 }
 
+// A forgotten memory's vectors go with its text: a vector says something about the content,
+// and a tombstone is never searched.
+Status RowWriter::DropVectors(int64_t doc) {
+  ASSIGN_OR_RETURN(StatementRef del, db_.Prepare("DELETE FROM embeddings WHERE doc = ?1"));
+  del->BindInt(1, doc);
+  return del->Run();
+}
+
 Status RowWriter::Tombstone(const StoredRow& row, int64_t now_ms) {
   const Memory& m = row.memory;
   if (m.forgotten()) return Status::Ok();
@@ -286,6 +294,7 @@ Status RowWriter::Tombstone(const StoredRow& row, int64_t now_ms) {
   RETURN_IF_ERROR(
       FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, sup));
   ASSIGN_OR_RETURN(int64_t doc_len, DropSearchDoc(row.doc));
+  RETURN_IF_ERROR(DropVectors(row.doc));
   Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
   Count(row.scope_id, m.kind, State::kForgotten, +1, 0);
   return Status::Ok();
@@ -313,6 +322,7 @@ Status RowWriter::Purge(const StoredRow& row) {
   ASSIGN_OR_RETURN(StatementRef del, db_.Prepare("DELETE FROM memories WHERE doc = ?1"));
   del->BindInt(1, row.doc);
   RETURN_IF_ERROR(del->Run());
+  RETURN_IF_ERROR(DropVectors(row.doc));
   Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
   return Status::Ok();
 }

@@ -67,6 +67,8 @@ class RowWriter {
   Result<DocId> NextDoc();
   // Removes the row's search_docs entry; returns its document length.
   Result<int64_t> DropSearchDoc(DocId doc);
+  // Deletes the doc's vectors of every model.
+  Status DropVectors(int64_t doc);
 
   Status FtsWrite(bool remove, DocId doc, std::string_view content, std::string_view extra,
                   const std::vector<std::string>& tags, const std::vector<std::string>& idents,

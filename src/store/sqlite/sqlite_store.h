@@ -26,6 +26,7 @@
 #include "base/status.h"
 #include "config/config.h"
 #include "store/capture_store.h"
+#include "store/embedding_store.h"
 #include "store/store.h"
 
 namespace memex::sqlite {
@@ -40,7 +41,7 @@ struct StoredRow;
 
 namespace memex {
 
-class SqliteStore final : public Store, public CaptureStore {
+class SqliteStore final : public Store, public CaptureStore, public EmbeddingStore {
  public:
   // Opens (creating if missing) the database file at `path` and runs pending migrations.
   // `clock` must outlive the store.
@@ -106,6 +107,18 @@ class SqliteStore final : public Store, public CaptureStore {
   Result<Lesson> UpdateLesson(const std::string& id, const LessonPatch& patch,
                               int64_t now_ms) override;
   Status RecordLessonTriggers(const std::vector<std::string>& ids, int64_t now_ms) override;
+
+  // EmbeddingStore (store/embedding_store.h; the SQL is in store/sqlite/embedding_rows.cc).
+  Result<std::vector<PendingEmbed>> PendingEmbeddings(const std::string& model, DocId after_doc,
+                                                      int limit) override;
+  Status PutEmbeddings(const std::string& model, int dim,
+                       const std::vector<NewVector>& vectors) override;
+  Result<VectorPage> ReadEmbeddings(const std::string& model, int64_t after_seq,
+                                    int limit) override;
+  Result<std::vector<DocId>> FilterDocs(const std::vector<DocId>& docs,
+                                        const SearchFilter& filter) override;
+  Result<std::vector<EmbeddingCounts>> EmbeddingStats(const std::string& current_model) override;
+  Result<int64_t> DropEmbeddings(const std::string& model) override;
 
   const std::string& path() const { return path_; }
 
