@@ -1,6 +1,7 @@
 // memex_bench: the benchmark suite (issue 2, SPEC §11). A composition root like main.cc: it
 // builds the product's stack (SqliteStore + MemoryService with default Config) over temporary
-// databases and measures ingest throughput, recall latency, footprint and LoCoMo retrieval.
+// databases and measures ingest throughput, recall latency, footprint, LoCoMo retrieval and our
+// own coding-memory evaluation (bench/coding_eval.h).
 //
 // Output: a table on stdout, progress on stderr, JSON under bench/results/ (or --out).
 // Exit status: 0 when every part ran (bars may fail; the table says which), 1 on an error,
@@ -17,6 +18,7 @@
 
 #include "base/text.h"
 #include "child_process.h"
+#include "coding_eval.h"
 #include "hook_bench.h"
 #include "locomo_bench.h"
 #include "measure.h"
@@ -35,8 +37,9 @@ constexpr char kUsage[] = R"(usage: memex_bench [options]
 Measures memex on this machine (build with the release preset: `make bench`).
   --sizes LIST     database sizes for ingest/recall/footprint (default 10000,100000,1000000)
   --quick          sizes 10000,100000 only
-  --only PART      ingest | recall | locomo | server | hook (default: everything)
+  --only PART      ingest | recall | locomo | coding | server | hook (default: everything)
   --locomo PATH    LoCoMo data (default ../shared/data/locomo/locomo10.json from the repo root)
+  --coding PATH    coding-memory eval data (default bench/data/coding_eval.jsonl in the repo)
   --out DIR        JSON output directory (default <repo>/bench/results)
   --queries N      measured recall queries per query class (default 500)
   --warmup N       unmeasured warm-up queries before each size (default 200)
@@ -55,6 +58,7 @@ struct Options {
   std::vector<int64_t> sizes = {10000, 100000, 1000000};
   std::string only;  // "" = all
   std::string locomo_path;
+  std::string coding_path;
   std::string out_dir;
   int queries = 500;
   int warmup = 200;
@@ -103,13 +107,16 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       if (o.sizes.empty()) return InvalidArgument("--sizes: no size given");
     } else if (a == "--only") {
       ASSIGN_OR_RETURN(o.only, value());
-      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "server" &&
-          o.only != "hook") {
-        return InvalidArgument("--only: expected ingest, recall, locomo, server or hook, got '" +
-                               o.only + "'");
+      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "coding" &&
+          o.only != "server" && o.only != "hook") {
+        return InvalidArgument(
+            "--only: expected ingest, recall, locomo, coding, server or hook, got '" + o.only +
+            "'");
       }
     } else if (a == "--locomo") {
       ASSIGN_OR_RETURN(o.locomo_path, value());
+    } else if (a == "--coding") {
+      ASSIGN_OR_RETURN(o.coding_path, value());
     } else if (a == "--out") {
       ASSIGN_OR_RETURN(o.out_dir, value());
     } else if (a == "--tmp") {
@@ -182,6 +189,9 @@ int Main(int argc, char** argv) {
     opts.locomo_path =
         (base / ".." / "shared" / "data" / "locomo" / "locomo10.json").lexically_normal().string();
   }
+  if (opts.coding_path.empty()) {
+    opts.coding_path = (base / "bench" / "data" / "coding_eval.jsonl").string();
+  }
   if (opts.out_dir.empty()) opts.out_dir = (base / "bench" / "results").string();
 
   BenchReport report;
@@ -221,6 +231,18 @@ int Main(int argc, char** argv) {
     }
     if (!r->ran) std::cerr << "memex_bench: " << r->skipped << "; skipping LoCoMo\n";
     report.locomo = std::move(r).value();
+  }
+  if (opts.only.empty() || opts.only == "coding") {
+    auto r = RunCoding(opts.coding_path, opts.tmp);
+    if (!r.ok()) {
+      std::cerr << "memex_bench: coding: " << r.status().ToString() << "\n";
+      return 1;
+    }
+    if (!r->ran) {
+      std::cerr << "memex_bench: " << r->skipped << (opts.only.empty() ? "; skipping it\n" : "\n");
+      if (!opts.only.empty()) return 1;
+    }
+    report.coding = std::move(r).value();
   }
   // The full suite skips the server part when there is no memex executable to start (make bench
   // builds only memex_bench); --only server makes that an error.

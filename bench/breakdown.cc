@@ -39,7 +39,7 @@ Result<StageTimes> MeasureStages(Store& store, const RecallConfig& config, const
                        store.SearchIdents(IdentQuery{plan.identifiers, filter, config.ident_cap}));
     }
     lap(2);
-    std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, clock.NowMs(), config);
+    std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, {}, clock.NowMs(), config);
     lap(3);
     std::vector<DocId> docs;
     for (size_t i = 0; i < fused.size() && i < static_cast<size_t>(limit); ++i) {

@@ -47,8 +47,9 @@ Scope ConversationScope(const std::string& sample_id) {
 }
 
 Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& tmp_parent,
-                                    LocomoResult& out) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack, ServiceStack::Open(tmp_parent));
+                                    LocomoResult& out, bool semantic) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack, ServiceStack::Open(tmp_parent, semantic));
+  out.memories = 0;
   // Memory id -> the dia_ids it stands for (identical turns collapse into one memory).
   std::unordered_map<std::string, std::vector<std::string>> dia_of;
   Stopwatch ingest;
@@ -72,6 +73,12 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
     }
   }
   out.ingest_seconds = ingest.ElapsedSeconds();
+  Stopwatch embed;
+  ASSIGN_OR_RETURN(int64_t embedded, stack->EmbedPending());
+  const double embed_seconds = embed.ElapsedSeconds();
+  if (semantic) {
+    std::cerr << "[locomo] embedded " << embedded << " memories in " << embed_seconds << " s\n";
+  }
 
   Run run;
   for (const auto& conv : ds.conversations) {
@@ -95,7 +102,28 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
       run.scores.Add(q.category, ScoreRanking(ranked, q.gold));
     }
   }
-  return run.Finish("memex");
+  LocomoSystemResult result = run.Finish(semantic ? "memex semantic" : "memex lexical");
+  result.semantic = semantic;
+  result.embed_seconds = embed_seconds;
+  if (semantic && ds.conversations.size() > 1) {
+    // False injection: each question asked where its answer is not (the next conversation).
+    int64_t asked = 0, empty = 0;
+    for (size_t c = 0; c < ds.conversations.size(); ++c) {
+      RecallRequest req;
+      req.filter.scopes = {
+          ConversationScope(ds.conversations[(c + 1) % ds.conversations.size()].sample_id)};
+      req.limit = kDepth;
+      for (const auto& q : ds.conversations[c].questions) {
+        if (q.category < 1 || q.category > 4) continue;
+        req.query = q.question;
+        auto resp = stack->service().Recall(req);
+        ++asked;
+        if (resp.ok() && resp->hits.empty()) ++empty;
+      }
+    }
+    result.nothing_elsewhere = asked == 0 ? -1 : static_cast<double>(empty) / asked;
+  }
+  return result;
 }
 
 Result<LocomoSystemResult> RunBaseline(const LocomoDataset& ds) {
@@ -145,8 +173,10 @@ Result<LocomoResult> RunLocomo(const std::string& path, const std::string& tmp_p
   }
   std::cerr << "[locomo] " << out.conversations << " conversations, " << WithCommas(out.turns)
             << " turns, " << out.questions_scored << " questions\n";
-  ASSIGN_OR_RETURN(LocomoSystemResult memex, RunMemex(ds, tmp_parent, out));
-  out.systems.push_back(std::move(memex));
+  ASSIGN_OR_RETURN(LocomoSystemResult semantic, RunMemex(ds, tmp_parent, out, true));
+  out.systems.push_back(std::move(semantic));
+  ASSIGN_OR_RETURN(LocomoSystemResult lexical, RunMemex(ds, tmp_parent, out, false));
+  out.systems.push_back(std::move(lexical));
   ASSIGN_OR_RETURN(LocomoSystemResult baseline, RunBaseline(ds));
   out.systems.push_back(std::move(baseline));
   out.ran = true;

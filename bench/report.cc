@@ -212,6 +212,14 @@ void PrintLocomo(const BenchReport& report, std::ostream& out) {
         is_memex ? Verdict(sys.categories_1_4.recall[2] >= kLocomoRecall10Bar) : "(reference)");
     row("all (1-5)", sys.all, "");
   }
+  for (const auto& sys : l.systems) {
+    if (sys.nothing_elsewhere >= 0) {
+      out << Fmt(
+          "%-18s false injection: asked in another conversation, %.1f%% of questions (1-4) "
+          "got nothing above the relevance threshold (bar >= 90%%); embedding took %.1f s\n",
+          sys.name.c_str(), 100.0 * sys.nothing_elsewhere, sys.embed_seconds);
+    }
+  }
   out << "Latency per question:\n";
   for (const auto& sys : l.systems) {
     out << Fmt("  %-18s mean %.3f ms, p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms%s\n",
@@ -225,6 +233,51 @@ void PrintLocomo(const BenchReport& report, std::ostream& out) {
   out << "Evidence: " << l.questions_skipped << " questions skipped (no evidence left), "
       << l.evidence_dropped << " evidence ids dropped (not in their conversation). memex ingest "
       << Fmt("%.2f s", l.ingest_seconds) << ".\n";
+}
+
+void PrintCoding(const CodingResult& c, std::ostream& out) {
+  if (!c.ran) {
+    out << "\n== 5. Coding-memory eval: skipped — " << c.skipped << " ==\n";
+    return;
+  }
+  out << "\n== 5. Coding-memory eval: " << c.memories << " memories in " << c.projects
+      << " projects (" << c.updates << " stored through Update), "
+      << c.answerable.queries + c.no_answer.queries << " queries, Recall in the query's project, "
+      << "limit " << c.limit << "; no bars yet ==\n";
+  out << Fmt("%-12s %5s %6s %6s %6s %6s %7s %6s %6s %6s %8s %8s %8s\n", "type", "n", "R@1", "R@5",
+             "R@10", "MRR", "nothing", "stale", "FP", "hits/q", "top p50", "top p90", "top max");
+  auto row = [&](const CodingTypeScores& t) {
+    auto num = [](bool show, double v) { return show ? Fmt("%.3f", v) : std::string("-"); };
+    const bool a = t.answerable;
+    const bool latest = t.type == "latest";
+    out << Fmt("%-12s %5lld %6s %6s %6s %6s %7s %6s %6s %6.1f %8.3f %8.3f %8.3f\n", t.type.c_str(),
+               static_cast<long long>(t.queries), num(a, t.recall_at_1).c_str(),
+               num(a, t.recall_at_5).c_str(), num(a, t.recall_at_10).c_str(), num(a, t.mrr).c_str(),
+               num(a, t.nothing_returned).c_str(), num(latest, t.stale_rate).c_str(),
+               num(!a, t.false_positive_rate).c_str(), t.mean_hits, t.top_score.p50,
+               t.top_score.p90, t.top_score.max);
+  };
+  for (const auto& t : c.types) {
+    if (t.answerable) row(t);
+  }
+  row(c.answerable);
+  for (const auto& t : c.types) {
+    if (!t.answerable) row(t);
+  }
+  row(c.no_answer);
+  out << Fmt("Latency per query: p50 %.3f ms, p95 %.3f ms, max %.3f ms. Ingest %.2f s.",
+             c.latency.p50_ms, c.latency.p95_ms, c.latency.max_ms, c.ingest_seconds);
+  if (c.errors) {
+    out << " " << c.errors << " recall errors, first: " << c.first_error;
+  }
+  if (c.redactions || c.collapsed) {
+    out << Fmt(" %lld redactions, %lld memories collapsed into others.",
+               static_cast<long long>(c.redactions), static_cast<long long>(c.collapsed));
+  }
+  out << "\nR@k: an expected memory in the top k; nothing: answerable queries with no hit; stale: "
+         "an outdated\nmemory of the chain ranked above the current one; FP: queries that should "
+         "return nothing and\nreturned something; top: score of the first hit (0 when none). "
+         "Per-query ranks are in the JSON.\n";
 }
 
 }  // namespace
@@ -259,6 +312,7 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
     PrintFootprint(report, out);
   }
   PrintLocomo(report, out);
+  if (report.coding) PrintCoding(*report.coding, out);
   if (report.server) PrintServer(*report.server, out);
   if (report.hook) {
     out << "\n== Hook ==\n";
@@ -397,6 +451,9 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
                                {"categories_1_4", ScoresJson(sys.categories_1_4)},
                                {"all", ScoresJson(sys.all)},
                                {"latency", LatencyJson(sys.latency)},
+                               {"semantic", sys.semantic},
+                               {"embed_seconds", sys.embed_seconds},
+                               {"nothing_elsewhere", sys.nothing_elsewhere},
                                {"errors", sys.errors},
                                {"first_error", sys.first_error}});
     }
@@ -404,6 +461,60 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
       lj["pass"] = mx->categories_1_4.recall[2] >= kLocomoRecall10Bar;
     }
     j["locomo"] = std::move(lj);
+  }
+  if (report.coding) {
+    const CodingResult& c = *report.coding;
+    auto type_json = [](const CodingTypeScores& t) {
+      json tj = {{"type", t.type}, {"answerable", t.answerable}, {"queries", t.queries}};
+      if (t.answerable) {
+        tj["recall_at_1"] = t.recall_at_1;
+        tj["recall_at_5"] = t.recall_at_5;
+        tj["recall_at_10"] = t.recall_at_10;
+        tj["mrr"] = t.mrr;
+        tj["nothing_returned_rate"] = t.nothing_returned;
+        if (t.type == "latest") tj["stale_rate"] = t.stale_rate;
+      } else {
+        tj["false_positive_rate"] = t.false_positive_rate;
+      }
+      tj["mean_hits"] = t.mean_hits;
+      tj["top_score"] = {{"mean", t.top_score.mean},
+                         {"p50", t.top_score.p50},
+                         {"p90", t.top_score.p90},
+                         {"max", t.top_score.max}};
+      return tj;
+    };
+    json cj = {{"ran", c.ran},
+               {"skipped", c.skipped},
+               {"path", c.path},
+               {"projects", c.projects},
+               {"memories", c.memories},
+               {"updates", c.updates},
+               {"collapsed", c.collapsed},
+               {"redactions", c.redactions},
+               {"ingest_seconds", c.ingest_seconds},
+               {"limit", c.limit}};
+    if (c.ran) {
+      json types = json::array();
+      for (const auto& t : c.types) types.push_back(type_json(t));
+      cj["types"] = std::move(types);
+      cj["answerable"] = type_json(c.answerable);
+      cj["no_answer"] = type_json(c.no_answer);
+      cj["latency"] = LatencyJson(c.latency);
+      cj["errors"] = c.errors;
+      cj["first_error"] = c.first_error;
+      json queries = json::array();
+      for (const auto& o : c.outcomes) {
+        queries.push_back({{"id", o.id},
+                           {"type", o.type},
+                           {"rank", o.rank},
+                           {"hits", o.hits},
+                           {"stale", o.stale},
+                           {"top_score", o.top_score},
+                           {"top", o.top}});
+      }
+      cj["queries"] = std::move(queries);
+    }
+    j["coding"] = std::move(cj);
   }
   if (report.server) j["server"] = ServerToJson(*report.server);
   if (report.hook) {

@@ -82,6 +82,11 @@ struct ScaleResult {
 
 struct LocomoSystemResult {
   std::string name;
+  bool semantic = false;
+  double embed_seconds = 0;  // embedding every memory (semantic systems)
+  // Every question also asked in the next conversation's scope, where nothing answers it: the
+  // share that got no hit above the relevance threshold (semantic systems; -1 = not measured).
+  double nothing_elsewhere = -1;
   std::array<RetrievalScores, kLocomoCategories> by_category;  // index = category - 1
   RetrievalScores categories_1_4;
   RetrievalScores all;
@@ -103,6 +108,64 @@ struct LocomoResult {
   int64_t evidence_dropped = 0;
   double ingest_seconds = 0;
   std::vector<LocomoSystemResult> systems;  // memex first, then the plain FTS5 baseline
+};
+
+// memex's own coding-memory evaluation (bench/coding_eval.h). No bars yet: numbers only.
+
+// Spread of the first hit's score over the queries of one type (0 for a query with no hit).
+struct ScoreSpread {
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double max = 0;
+};
+
+// One query type (paraphrase, identifier, error, latest, sibling, unrelated) or a group of them.
+struct CodingTypeScores {
+  std::string type;
+  bool answerable = true;  // false: sibling and unrelated, where the right answer is nothing
+  int64_t queries = 0;
+  // Answerable types: share of queries with an expected memory in the top k, and MRR (top 10).
+  double recall_at_1 = 0;
+  double recall_at_5 = 0;
+  double recall_at_10 = 0;
+  double mrr = 0;
+  double nothing_returned = 0;  // answerable: share of queries with no hit at all
+  double stale_rate = 0;        // latest: an outdated memory of the chain ranked above the current
+  double false_positive_rate = 0;  // sibling/unrelated: share of queries with at least one hit
+  double mean_hits = 0;
+  ScoreSpread top_score;
+};
+
+// What one query returned, for diagnosis in the JSON.
+struct CodingQueryOutcome {
+  std::string id;
+  std::string type;
+  int rank = 0;  // 1-based rank of the first expected memory in the top 10; 0 = absent
+  int hits = 0;
+  bool stale = false;
+  double top_score = 0;
+  std::vector<std::string> top;  // local ids of the first three hits ("?" for an unknown id)
+};
+
+struct CodingResult {
+  bool ran = false;
+  std::string skipped;  // why it did not run
+  std::string path;
+  int64_t projects = 0;
+  int64_t memories = 0;       // records in the file, every version counted
+  int64_t updates = 0;        // of them stored through MemoryService::Update (supersession)
+  int64_t collapsed = 0;      // stored as an existing memory (created = false)
+  int64_t redactions = 0;     // secrets the redactor replaced (the data should have none)
+  double ingest_seconds = 0;  // RememberBatch plus the updates
+  int limit = 10;
+  std::vector<CodingTypeScores> types;  // in the order of kCodingQueryTypes
+  CodingTypeScores answerable;          // paraphrase + identifier + error + latest
+  CodingTypeScores no_answer;           // sibling + unrelated
+  LatencySummary latency;               // per Recall call
+  int64_t errors = 0;
+  std::string first_error;
+  std::vector<CodingQueryOutcome> outcomes;
 };
 
 // Round trips of one kind of JSON-RPC request through a real `memex` child.
@@ -149,6 +212,7 @@ struct BenchReport {
   uint64_t seed = 0;
   std::vector<ScaleResult> scales;
   std::optional<LocomoResult> locomo;
+  std::optional<CodingResult> coding;
   std::optional<ServerResult> server;
   std::optional<HookBenchResult> hook;
   double total_seconds = 0;

@@ -10,9 +10,12 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
+#include "embed/embedder.h"
 #include "measure.h"
 #include "redact/redactor.h"
+#include "service/embedding_worker.h"
 #include "service/memory_service.h"
+#include "service/semantic_index.h"
 #include "store/store.h"
 
 namespace memex::bench {
@@ -24,7 +27,10 @@ class ServiceStack {
 
  public:
   // `tmp_parent`: where to create the temporary data directory ("" = system temp dir).
-  static Result<std::unique_ptr<ServiceStack>> Open(const std::string& tmp_parent);
+  // `semantic`: also the built-in embedding model (found as the tests find it: $MEMEX_MODEL_DIR,
+  // else the cache scripts/fetch-model fills), with `threads` embedding threads.
+  static Result<std::unique_ptr<ServiceStack>> Open(const std::string& tmp_parent,
+                                                    bool semantic = false, int threads = 2);
   // Use Open(); public only for std::make_unique.
   ServiceStack(Key, TempDir dir);
   ~ServiceStack();
@@ -32,6 +38,9 @@ class ServiceStack {
   ServiceStack& operator=(const ServiceStack&) = delete;
 
   MemoryService& service() { return *service_; }
+  // Embeds every pending memory (semantic stacks; 0 otherwise). Returns how many.
+  Result<int64_t> EmbedPending();
+  bool semantic() const { return worker_ != nullptr; }
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   // The data directory (database and WAL live under it).
@@ -43,6 +52,9 @@ class ServiceStack {
   SystemClock clock_;
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Embedder> embedder_;
+  std::unique_ptr<SemanticIndex> index_;
+  std::unique_ptr<EmbeddingWorker> worker_;
   std::unique_ptr<MemoryService> service_;
 };
 

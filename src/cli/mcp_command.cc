@@ -28,6 +28,7 @@ class McpCommand : public Command {
     ASSIGN_OR_RETURN(const Config* config, session.GetConfig());
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    RETURN_IF_ERROR(session.StartSemantic());
     ASSIGN_OR_RETURN(const Redactor* redactor, session.GetRedactor());
     ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
 

@@ -91,6 +91,7 @@ class ServeCommand : public Command {
     if (!host_.empty()) server_config.host = host_;
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+    RETURN_IF_ERROR(session.StartSemantic());
     ASSIGN_OR_RETURN(const Redactor* redactor, session.GetRedactor());
     ASSIGN_OR_RETURN(CaptureService * capture, session.GetCapture());
 

@@ -43,7 +43,50 @@ Result<MemoryService*> Session::GetService() {
   ASSIGN_OR_RETURN(redactor_, Redactor::Create(config->redaction));
   ASSIGN_OR_RETURN(store_, deps_.open_store(*config, DatabasePath(*config)));
   service_ = std::make_unique<MemoryService>(*store_, *config, deps_.clock, *redactor_);
+  if (dynamic_cast<EmbeddingStore*>(store_.get()) != nullptr) {
+    service_->SetSemanticOpener([this]() -> Result<SemanticParts> {
+      ASSIGN_OR_RETURN(SemanticStack * stack, GetSemantic());
+      if (stack == nullptr) return SemanticParts{};
+      // A one-shot command has no background worker: it embeds what is pending first, up to
+      // a bound (the server, or `memex reindex`, does the rest).
+      constexpr int64_t kCatchUp = 256;
+      if (Result<int64_t> ran = stack->worker->RunOnce(kCatchUp); !ran.ok()) {
+        LogWarn("embeddings: " + ran.status().ToString() + " (pending memories stay lexical)");
+      }
+      return stack->parts();
+    });
+  }
   return service_.get();
+}
+
+Result<SemanticStack*> Session::GetSemantic() {
+  if (semantic_opened_) return semantic_.get();
+  RETURN_IF_ERROR(GetService().status());
+  auto* vectors = dynamic_cast<EmbeddingStore*>(store_.get());
+  if (vectors == nullptr) {
+    return FailedPrecondition("the '" + config_->storage.engine +
+                              "' storage engine does not store vectors");
+  }
+  ASSIGN_OR_RETURN(semantic_, OpenSemantic(*config_, *vectors, 1));
+  semantic_opened_ = true;
+  return semantic_.get();
+}
+
+Status Session::StartSemantic() {
+  ASSIGN_OR_RETURN(MemoryService * service, GetService());
+  Result<SemanticStack*> stack = GetSemantic();
+  if (!stack.ok()) {
+    LogWarn("semantic recall is off: " + stack.status().ToString() + " (recall is lexical only)");
+    service->SetSemantic(SemanticParts{});
+    return Status::Ok();
+  }
+  if (*stack == nullptr) {
+    service->SetSemantic(SemanticParts{});
+    return Status::Ok();
+  }
+  service->SetSemantic((*stack)->parts());
+  (*stack)->worker->Start();
+  return Status::Ok();
 }
 
 Result<CaptureService*> Session::GetCapture() {

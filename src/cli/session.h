@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/semantic_setup.h"
 #include "config/config.h"
 #include "config/config_loader.h"
 #include "config/scope_resolver.h"
@@ -110,6 +111,14 @@ class Session {
   // Whether long operations should draw a progress bar (TTY stderr, --progress/--no-progress).
   bool ProgressEnabled() const;
 
+  // Opens semantic recall now and starts its background embedding worker (`memex serve`).
+  // When it cannot be opened (no model files, a bad endpoint URL) the reason is logged and
+  // recall stays lexical. Errors: GetService's.
+  Status StartSemantic();
+  // The semantic stack, opened now if it was not (nullptr for provider "none"). For `memex
+  // reindex` and `memex status`. Errors: GetService's, OpenSemantic's.
+  Result<SemanticStack*> GetSemantic();
+
   // Lets a command that printed its own result still end with a non-zero code (doctor).
   void set_exit_code(ExitCode code) { exit_code_ = code; }
   ExitCode exit_code() const { return exit_code_; }
@@ -128,8 +137,10 @@ class Session {
   std::optional<ResolvedScope> scope_;
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<TokenService> tokens_;  // borrows store_
-  std::unique_ptr<MemoryService> service_;
+  std::unique_ptr<TokenService> tokens_;     // borrows store_
+  std::unique_ptr<SemanticStack> semantic_;  // borrows store_
+  bool semantic_opened_ = false;
+  std::unique_ptr<MemoryService> service_;   // borrows semantic_
   std::unique_ptr<CaptureService> capture_;  // borrows service_ and store_
   std::unique_ptr<http::RemoteMemoryApi> remote_;
   std::unique_ptr<http::RemoteCaptureApi> remote_capture_;  // borrows remote_

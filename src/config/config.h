@@ -47,8 +47,24 @@ struct RecallConfig {
   int candidate_cap = 1000;   // recall.candidate_cap: documents examined per query (bounds latency)
   int ident_cap = 2000;       // recall.ident_cap: identifiers in more documents carry no signal
   double weight_text = 0.60;  // recall.weight_text: BM25 channel weight
-  double weight_exact = 0.25;          // recall.weight_exact: exact-identifier channel weight
-  double weight_recency = 0.15;        // recall.weight_recency: recency channel weight
+  double weight_exact = 0.25;    // recall.weight_exact: exact-identifier channel weight
+  double weight_recency = 0.15;  // recall.weight_recency: recency channel weight
+  double weight_vector = 0.60;   // recall.weight_vector: semantic (embedding) channel weight
+  // recall.fusion: "weighted" (sum of weighted normalised channel scores) or "rrf" (weighted
+  // reciprocal rank fusion, rank-based: sum of weight / (rrf_k + rank))
+  std::string fusion = "weighted";
+  double rrf_k = 60;  // recall.rrf_k: RRF's rank offset
+  // recall.vector_candidates: memories the vector channel contributes per query
+  int vector_candidates = 100;
+  // recall.similarity_floor: cosine at or below which the vector channel counts 0 (it rises
+  // linearly to 1 at cosine 1); unrelated texts score up to about 0.3 with USE-Lite
+  double similarity_floor = 0.2;
+  // Relevance threshold: a memory is returned only when its cosine similarity reaches
+  // recall.min_similarity, or its text covers recall.min_coverage of the query's IDF mass, or
+  // it contains one of the query's identifiers. "Nothing relevant" is an empty answer, which is
+  // what keeps an injecting client from stuffing noise into prompts (0 and 0 = no threshold).
+  double min_similarity = 0.5;         // recall.min_similarity
+  double min_coverage = 0.6;           // recall.min_coverage
   double recency_half_life_days = 30;  // recall.recency_half_life_days
   double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
   double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation
@@ -137,6 +153,9 @@ struct EmbeddingConfig {
   int dimensions = 0;      // embedding.dimensions: asked of the endpoint (0 = the model's own)
   int batch_size = 32;     // embedding.batch_size: texts per call to the embedder
   int timeout_ms = 10000;  // embedding.timeout_ms: per call to a remote endpoint
+  // Not a TOML key: where the local model is looked for, in order (LoadConfig fills it from
+  // model_dir, $MEMEX_MODEL_DIR, data_dir and $XDG_CACHE_HOME).
+  std::vector<std::string> model_search;
 };
 
 // The vector index over stored embeddings (docs/retrieval.md, "Vector search").

@@ -355,6 +355,13 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Double("weight_text", out.weight_text, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_exact", out.weight_exact, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_recency", out.weight_recency, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_vector", out.weight_vector, 0, 1));
+  RETURN_IF_ERROR(r.OneOf("fusion", out.fusion, {"weighted", "rrf"}));
+  RETURN_IF_ERROR(r.Double("rrf_k", out.rrf_k, 0, kHuge));
+  RETURN_IF_ERROR(r.Int("vector_candidates", out.vector_candidates, 1, 10000));
+  RETURN_IF_ERROR(r.Double("similarity_floor", out.similarity_floor, -1, 0.99));
+  RETURN_IF_ERROR(r.Double("min_similarity", out.min_similarity, -1, 1));
+  RETURN_IF_ERROR(r.Double("min_coverage", out.min_coverage, 0, 1));
   RETURN_IF_ERROR(r.Double("recency_half_life_days", out.recency_half_life_days, 0, kHuge, true));
   RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
   RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));
@@ -724,6 +731,25 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const EnvFn& env) {
   } else {
     return FailedPrecondition(
         "cannot choose a data directory: HOME is unset; pass --data-dir or set MEMEX_DATA_DIR");
+  }
+
+  // Where the built-in embedding model is looked for (docs/retrieval.md, "The local model"):
+  // the configured directory alone, else $MEMEX_MODEL_DIR, the data directory and the cache
+  // scripts/fetch-model fills. memex-core adds the directory installed beside itself.
+  if (!cfg.embedding.model_dir.empty()) {
+    ASSIGN_OR_RETURN(std::string dir, AbsolutePath(cfg.embedding.model_dir, cfg.data_dir, env,
+                                                   "embedding.model_dir"));
+    cfg.embedding.model_search = {dir};
+  } else {
+    if (std::optional<std::string> v = NonEmpty(env, "MEMEX_MODEL_DIR")) {
+      ASSIGN_OR_RETURN(std::string dir, AbsolutePath(*v, {}, env, "$MEMEX_MODEL_DIR"));
+      cfg.embedding.model_search.push_back(dir);
+    }
+    cfg.embedding.model_search.push_back(
+        (fs::path(cfg.data_dir) / "models" / "use-lite-v1").string());
+    if (std::optional<fs::path> cache = XdgDir(env, "XDG_CACHE_HOME", ".cache")) {
+      cfg.embedding.model_search.push_back((*cache / "memex/models/use-lite-v1").string());
+    }
   }
 
   // Thin client: a flag wins over the environment; neither is a file key, so a config file

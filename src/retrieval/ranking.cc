@@ -99,7 +99,8 @@ double Bm25(const TextCandidate& c, const TextResult& r, double k1, double b) {
 }
 
 std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& text,
-                                    const IdentResult& idents, int64_t now_ms,
+                                    const IdentResult& idents,
+                                    const std::vector<VectorCandidate>& vectors, int64_t now_ms,
                                     const RecallConfig& config) {
   std::vector<ScoredDoc> out;
   std::unordered_map<DocId, size_t> index;
@@ -113,12 +114,20 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     return out[it->second];
   };
 
-  // Text channel: BM25 normalised by the best candidate, so it lies in [0, 1].
+  // Text channel: BM25 normalised by the best candidate, so it lies in [0, 1]. Coverage is the
+  // absolute measure the threshold needs: normalising by the best candidate makes the best one
+  // 1 however poorly it matches.
   double best = 0;
   std::vector<double> raw(text.candidates.size());
   for (size_t i = 0; i < text.candidates.size(); ++i) {
     raw[i] = Bm25(text.candidates[i], text, config.bm25_k1, config.bm25_b);
     best = std::max(best, raw[i]);
+  }
+  std::vector<double> term_idf(text.terms.size(), 0.0);
+  double term_mass = 0;
+  for (size_t t = 0; t < text.terms.size(); ++t) {
+    term_idf[t] = Idf(text.doc_count, text.terms[t].df);
+    term_mass += term_idf[t];
   }
   for (size_t i = 0; i < text.candidates.size(); ++i) {
     const TextCandidate& c = text.candidates[i];
@@ -126,9 +135,14 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     ScoredDoc& d = slot(c.doc, c.updated_ms);
     d.channels.bm25 = raw[i];
     d.channels.text = best > 0 ? raw[i] / best : 0;
+    double covered = 0;
     for (size_t t = 0; t < c.tf.size() && t < plan.terms.size(); ++t) {
-      if (c.tf[t] > 0) d.channels.matched_terms.push_back(plan.terms[t]);
+      if (c.tf[t] > 0) {
+        d.channels.matched_terms.push_back(plan.terms[t]);
+        if (t < term_idf.size()) covered += term_idf[t];
+      }
     }
+    d.channels.coverage = term_mass > 0 ? std::min(1.0, covered / term_mass) : 0;
   }
 
   // Exact channel: the share of the query's identifier IDF mass a memory contains. Identifiers
@@ -156,15 +170,65 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     d.channels.exact = mass > 0 ? std::min(1.0, got / mass) : 0;
   }
 
-  // Recency and fusion.
+  // Vector channel: cosine rescaled so that the similarity of unrelated texts counts nothing.
+  const double floor = std::min(config.similarity_floor, 0.99);
+  for (const VectorCandidate& v : vectors) {
+    ScoredDoc& d = slot(v.doc, v.updated_ms);
+    d.channels.similarity = v.similarity;
+    d.channels.vector = std::clamp((v.similarity - floor) / (1.0 - floor), 0.0, 1.0);
+  }
+
+  // Recency, the threshold and fusion.
   double half_life_ms = std::max(config.recency_half_life_days, 1e-6) * 86400000.0;
+  // Word overlap alone cannot tell relevance well (a paraphrase shares few words), so without
+  // the vector channel the lexical ranking is returned as it is.
+  const bool threshold = plan.semantic && (config.min_similarity > -1 || config.min_coverage > 0);
   for (ScoredDoc& d : out) {
+    ChannelScores& c = d.channels;
     double age_ms = std::max<double>(0, static_cast<double>(now_ms - updated[d.doc]));
-    d.channels.recency = 1.0 / (1.0 + age_ms / half_life_ms);
-    d.channels.text_part = config.weight_text * d.channels.text;
-    d.channels.exact_part = config.weight_exact * d.channels.exact;
-    d.channels.recency_part = config.weight_recency * d.channels.recency;
-    d.score = d.channels.text_part + d.channels.exact_part + d.channels.recency_part;
+    c.recency = 1.0 / (1.0 + age_ms / half_life_ms);
+    c.relevant = !threshold || c.exact > 0 ||
+                 (c.similarity > 0 && c.similarity >= config.min_similarity) ||
+                 (config.min_coverage > 0 && c.coverage >= config.min_coverage) ||
+                 (config.min_coverage <= 0 && c.text > 0);
+  }
+  if (config.fusion == "rrf") {
+    // Rank of each memory in each channel (1 = best); a channel that missed it adds nothing.
+    auto ranks = [&](auto value) {
+      std::vector<size_t> order;
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (value(out[i].channels) > 0) order.push_back(i);
+      }
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return value(out[a].channels) > value(out[b].channels);
+      });
+      std::vector<double> part(out.size(), 0.0);
+      for (size_t r = 0; r < order.size(); ++r) {
+        part[order[r]] = 1.0 / (config.rrf_k + static_cast<double>(r + 1));
+      }
+      return part;
+    };
+    std::vector<double> t = ranks([](const ChannelScores& c) { return c.text; });
+    std::vector<double> e = ranks([](const ChannelScores& c) { return c.exact; });
+    std::vector<double> v = ranks([](const ChannelScores& c) { return c.similarity; });
+    std::vector<double> r = ranks([](const ChannelScores& c) { return c.recency; });
+    for (size_t i = 0; i < out.size(); ++i) {
+      ChannelScores& c = out[i].channels;
+      c.text_part = config.weight_text * t[i];
+      c.exact_part = config.weight_exact * e[i];
+      c.vector_part = config.weight_vector * v[i];
+      c.recency_part = config.weight_recency * r[i];
+      out[i].score = c.text_part + c.exact_part + c.vector_part + c.recency_part;
+    }
+  } else {
+    for (ScoredDoc& d : out) {
+      ChannelScores& c = d.channels;
+      c.text_part = config.weight_text * c.text;
+      c.exact_part = config.weight_exact * c.exact;
+      c.vector_part = config.weight_vector * c.vector;
+      c.recency_part = config.weight_recency * c.recency;
+      d.score = c.text_part + c.exact_part + c.vector_part + c.recency_part;
+    }
   }
   std::sort(out.begin(), out.end(), [&](const ScoredDoc& a, const ScoredDoc& b) {
     if (a.score != b.score) return a.score > b.score;

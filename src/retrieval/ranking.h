@@ -3,9 +3,15 @@
 // Channels and fusion (docs/retrieval.md has the full story):
 //   text    = BM25 (k1, b from config) over the query terms, normalised by the best candidate;
 //   exact   = share of the query's identifier IDF mass a memory contains (IDF-boosted);
+//   vector  = cosine similarity of the query's and the memory's embeddings, rescaled from
+//             [similarity_floor, 1] to [0, 1];
 //   recency = 1 / (1 + age_days / half_life_days).
-//   score   = w_text * text + w_exact * exact + w_recency * recency
-// Only memories matched by the text or exact channel are candidates; recency never retrieves.
+//   score   = w_text * text + w_exact * exact + w_vector * vector + w_recency * recency
+//             (fusion "weighted"), or sum of w_c / (rrf_k + rank_c) over the channels that
+//             found the memory (fusion "rrf").
+// Only memories matched by the text, exact or vector channel are candidates; recency never
+// retrieves. When the vector channel took part (plan.semantic), the relevance threshold
+// (min_similarity, min_coverage, an identifier match) marks the candidates nothing vouches for.
 // Pure functions; no I/O.
 #pragma once
 
@@ -30,16 +36,24 @@ struct QueryPlan {
   int64_t doc_count = 0;
   bool windowed = false;
   bool pruned = false;
+  bool semantic = false;        // the vector channel took part
+  std::string semantic_note;    // why it did not, when it should have (embedder down, ...)
+  int64_t below_threshold = 0;  // candidates dropped by the relevance threshold
 };
 
 struct ChannelScores {
-  double bm25 = 0;       // raw BM25
-  double text = 0;       // normalised [0,1]
-  double exact = 0;      // [0,1]
-  double recency = 0;    // [0,1]
-  double text_part = 0;  // weighted contributions; sum = final score
+  double bm25 = 0;        // raw BM25
+  double text = 0;        // normalised [0,1]
+  double coverage = 0;    // share of the query terms' IDF mass the memory contains [0,1]
+  double exact = 0;       // [0,1]
+  double similarity = 0;  // raw cosine of the embeddings (0 when the vector channel missed it)
+  double vector = 0;      // [0,1]
+  double recency = 0;     // [0,1]
+  double text_part = 0;   // weighted contributions; sum = final score
   double exact_part = 0;
+  double vector_part = 0;
   double recency_part = 0;
+  bool relevant = false;  // passed the relevance threshold
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };
@@ -61,9 +75,18 @@ struct ScoredDoc {
   ChannelScores channels;
 };
 
-// Fuses the channels into one score per document, sorted by score desc, then newest.
+// A memory found by the vector channel.
+struct VectorCandidate {
+  DocId doc = 0;
+  double similarity = 0;  // cosine
+  int64_t updated_ms = 0;
+};
+
+// Fuses the channels into one score per document, sorted by score desc, then newest. Every
+// candidate is returned with `relevant` set; the caller drops the others.
 std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& text,
-                                    const IdentResult& idents, int64_t now_ms,
+                                    const IdentResult& idents,
+                                    const std::vector<VectorCandidate>& vectors, int64_t now_ms,
                                     const RecallConfig& config);
 
 // BM25 of one candidate (exposed for tests).

@@ -58,7 +58,7 @@ TEST(Fuse, CombinesChannelsAndExplains) {
   id.doc_count = 100;
   id.df = {1};
   id.matches = {{3, {0}, now}};
-  auto out = FuseChannels(plan, t, id, now, cfg);
+  auto out = FuseChannels(plan, t, id, {}, now, cfg);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].doc, 1);
   EXPECT_DOUBLE_EQ(out[0].channels.text, 1.0);
@@ -85,7 +85,7 @@ TEST(Fuse, RecencyBreaksTextTies) {
   t.terms = {{2, false}};
   const int64_t day = 86400000;
   t.candidates = {{1, {1}, 5, 10 * day}, {2, {1}, 5, 100 * day}};
-  auto out = FuseChannels(plan, t, IdentResult{}, 100 * day, cfg);
+  auto out = FuseChannels(plan, t, IdentResult{}, {}, 100 * day, cfg);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].doc, 2);
   EXPECT_GT(out[0].channels.recency, out[1].channels.recency);

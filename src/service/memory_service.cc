@@ -8,7 +8,10 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "codec/memory_json.h"
+#include "embed/embedder.h"
+#include "service/embedding_worker.h"
 #include "service/recall_cache.h"
+#include "service/semantic_index.h"
 
 namespace memex {
 namespace {
@@ -117,7 +120,18 @@ Result<RememberResult> MemoryService::Remember(const RememberRequest& req) {
   int redactions = 0;
   RETURN_IF_ERROR(ValidateNew(m, &redactions));
   ASSIGN_OR_RETURN(PutResult put, store_.Put(m));
-  return RememberResult{put.id, put.version, put.created, redactions};
+  RememberResult out{put.id, put.version, put.created, redactions};
+  SemanticParts semantic = Semantic(req.wait_for_vectors);
+  if (semantic.worker != nullptr) {
+    if (req.wait_for_vectors) {
+      Result<int64_t> ran = semantic.worker->RunOnce();
+      out.embedded = ran.ok();
+      if (!ran.ok()) LogWarn("memory stored without its vector: " + ran.status().ToString());
+    } else {
+      semantic.worker->Notify();
+    }
+  }
+  return out;
 }
 
 Result<std::vector<RememberResult>> MemoryService::RememberBatch(
@@ -136,6 +150,9 @@ Result<std::vector<RememberResult>> MemoryService::RememberBatch(
     if (!st.ok()) return st.WithContext("memory " + std::to_string(i));
   }
   ASSIGN_OR_RETURN(std::vector<PutResult> puts, store_.PutBatch(ms));
+  if (SemanticParts semantic = Semantic(false); semantic.worker != nullptr) {
+    semantic.worker->Notify();
+  }
   std::vector<RememberResult> out;
   out.reserve(puts.size());
   for (size_t i = 0; i < puts.size(); ++i) {
@@ -158,10 +175,16 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   const RecallConfig& rc = config_.recall;
   int limit = req.limit == 0 ? rc.default_limit : std::min(req.limit, rc.max_limit);
 
+  const SemanticParts semantic = Semantic(true);
   // An identical recall since the last change to these scopes has the same answer.
   std::string cache_key, generation;
   if (cache_ != nullptr) {
     ASSIGN_OR_RETURN(generation, store_.SearchGeneration(req.filter));
+    // Vectors arrive after their memories: an answer computed before them is stale too.
+    if (semantic.index != nullptr) {
+      (void)semantic.index->CatchUp();
+      generation += ":v" + std::to_string(semantic.index->stats().last_seq);
+    }
     cache_key = RecallCache::Key(req, limit);
     if (std::optional<RecallResponse> hit = cache_->Find(cache_key, generation, clock_.NowMs())) {
       std::vector<std::string> ids;
@@ -197,7 +220,18 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     plan.doc_count = std::max(plan.doc_count, idents.doc_count);
   }
 
-  std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, clock_.NowMs(), rc);
+  std::vector<VectorCandidate> vectors;
+  if (semantic.embedder != nullptr && semantic.index != nullptr) {
+    ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, plan));
+  }
+
+  std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, vectors, clock_.NowMs(), rc);
+  // The relevance threshold: what nothing vouches for is not an answer.
+  std::erase_if(fused, [&plan](const ScoredDoc& d) {
+    if (d.channels.relevant) return false;
+    ++plan.below_threshold;
+    return true;
+  });
   resp.total_candidates = static_cast<int64_t>(fused.size());
   size_t begin = std::min(fused.size(), static_cast<size_t>(req.offset));
   size_t end = std::min(fused.size(), begin + static_cast<size_t>(limit));
@@ -220,6 +254,58 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
                         std::chrono::steady_clock::now() - started)
                         .count();
   return resp;
+}
+
+void MemoryService::SetSemantic(const SemanticParts& parts) {
+  std::lock_guard<std::mutex> lock(semantic_mu_);
+  semantic_ = parts;
+  semantic_opener_ = nullptr;
+}
+
+void MemoryService::SetSemanticOpener(SemanticOpener open) {
+  std::lock_guard<std::mutex> lock(semantic_mu_);
+  semantic_opener_ = std::move(open);
+}
+
+SemanticParts MemoryService::Semantic(bool open) {
+  std::lock_guard<std::mutex> lock(semantic_mu_);
+  if (open && semantic_opener_) {
+    SemanticOpener opener = std::move(semantic_opener_);
+    semantic_opener_ = nullptr;
+    Result<SemanticParts> parts = opener();
+    if (parts.ok()) {
+      semantic_ = *parts;
+    } else {
+      LogWarn("semantic recall is off: " + parts.status().ToString() + " (recall is lexical only)");
+    }
+  }
+  return semantic_;
+}
+
+Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
+    const SemanticParts& semantic, const RecallRequest& req, QueryPlan& plan) {
+  std::vector<VectorCandidate> out;
+  // Vectors other processes stored since the last recall (cheap when there are none).
+  if (Status st = semantic.index->CatchUp(); !st.ok()) {
+    plan.semantic_note = "vector index not refreshed: " + st.ToString();
+  }
+  Result<Embeddings> q = semantic.embedder->Embed({req.query});
+  if (!q.ok()) {
+    // A slow or broken embedder never fails a recall: the lexical channels still answer.
+    plan.semantic_note = "query not embedded: " + q.status().ToString();
+    return out;
+  }
+  std::vector<float> query(q->row(0), q->row(0) + q->dim);
+  Result<std::vector<SemanticHit>> hits =
+      semantic.index->Search(query, req.filter, config_.recall.vector_candidates);
+  if (!hits.ok()) {
+    plan.semantic_note = "vector search failed: " + hits.status().ToString();
+    return out;
+  }
+  plan.semantic = true;
+  out.reserve(hits->size());
+  for (const SemanticHit& h : *hits) out.push_back({h.doc, h.similarity, h.updated_ms});
+  return out;
 }
 
 Result<Memory> MemoryService::Get(const std::string& id, bool include_forgotten) {

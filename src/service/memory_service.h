@@ -9,6 +9,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,17 +27,32 @@
 
 namespace memex {
 
+class Embedder;
+class EmbeddingWorker;
 class RecallCache;
+class SemanticIndex;
+
+// The semantic half of recall (docs/retrieval.md); all borrowed. Without it (or with a null
+// member) recall is lexical only.
+struct SemanticParts {
+  Embedder* embedder = nullptr;       // embeds queries
+  SemanticIndex* index = nullptr;     // the stored vectors of embedder->model_id()
+  EmbeddingWorker* worker = nullptr;  // embeds new memories (notified after every write)
+};
 
 struct RememberRequest {
   NewMemory memory;  // scope must be set; created_ms 0 = now
+  // Strong consistency: return only once the memory's vector is stored and searchable (when
+  // the embedder fails, the memory is still stored and `embedded` says false).
+  bool wait_for_vectors = false;
 };
 
 struct RememberResult {
   std::string id;
   int version = 1;
-  bool created = true;  // false: an identical memory (or idempotency key) already existed
-  int redactions = 0;   // secrets replaced before storing
+  bool created = true;    // false: an identical memory (or idempotency key) already existed
+  int redactions = 0;     // secrets replaced before storing
+  bool embedded = false;  // wait_for_vectors was asked and the vector is searchable
 };
 
 struct RecallRequest {
@@ -110,6 +126,13 @@ class MemoryService : public MemoryApi {
 
   Result<RecallResponse> Recall(const RecallRequest& req) override;
 
+  // Turns on semantic recall now (the server).
+  void SetSemantic(const SemanticParts& parts);
+  // Turns it on at the first recall (one-shot CLI commands: a `memex remember` or `memex list`
+  // never loads the model). A failing opener is logged once and recall stays lexical.
+  using SemanticOpener = std::function<Result<SemanticParts>()>;
+  void SetSemanticOpener(SemanticOpener open);
+
   Result<Memory> Get(const std::string& id, bool include_forgotten = false) override;
   Result<std::vector<Memory>> History(const std::string& id) override;
   Result<RememberResult> Update(const UpdateRequest& req) override;
@@ -131,11 +154,22 @@ class MemoryService : public MemoryApi {
 
  private:
   Status ValidateNew(NewMemory& m, int* redactions) const;
+  // The vector channel's candidates; an embedder or index failure is noted in `plan` and
+  // answers no candidates (lexical recall goes on).
+  Result<std::vector<VectorCandidate>> SemanticCandidates(const SemanticParts& semantic,
+                                                          const RecallRequest& req,
+                                                          QueryPlan& plan);
 
   Store& store_;
   const Config& config_;
   const Clock& clock_;
   const Redactor& redactor_;
+  // The semantic parts for a recall: opens them on first use when an opener was given.
+  SemanticParts Semantic(bool open);
+
+  std::mutex semantic_mu_;
+  SemanticParts semantic_;              // guarded by semantic_mu_
+  SemanticOpener semantic_opener_;      // guarded by semantic_mu_; cleared once called
   std::unique_ptr<RecallCache> cache_;  // null when recall.cache_entries is 0
   // Last: destroyed first, writing pending statistics while the store is still there.
   std::unique_ptr<AccessRecorder> access_;

@@ -54,6 +54,12 @@ struct VectorPage {
   int64_t epoch = 0;
 };
 
+// A memory version a search may return, with what ranking needs of it.
+struct SearchableDoc {
+  DocId doc = 0;
+  int64_t updated_ms = 0;  // when this version was written (recency channel)
+};
+
 struct EmbeddingCounts {
   std::string model;
   int dim = 0;
@@ -92,8 +98,8 @@ class EmbeddingStore {
 
   // The subset of `docs` a search with `filter` may return (scopes, history, kinds, tags,
   // dates; never a forgotten or purged version), in the order given.
-  virtual Result<std::vector<DocId>> FilterDocs(const std::vector<DocId>& docs,
-                                                const SearchFilter& filter) = 0;
+  virtual Result<std::vector<SearchableDoc>> FilterDocs(const std::vector<DocId>& docs,
+                                                        const SearchFilter& filter) = 0;
 
   // Counts per stored model, plus `current_model` even when it has no vectors yet.
   virtual Result<std::vector<EmbeddingCounts>> EmbeddingStats(const std::string& current_model) = 0;

@@ -86,9 +86,16 @@ class EmbeddingStoreContractTest : public ::testing::TestWithParam<EmbeddingStor
   }
 
   std::vector<DocId> Filter(const std::vector<DocId>& docs, const SearchFilter& f) {
-    Result<std::vector<DocId>> r = V().FilterDocs(docs, f);
+    Result<std::vector<SearchableDoc>> r = V().FilterDocs(docs, f);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : std::vector<DocId>{};
+    std::vector<DocId> out;
+    if (r.ok()) {
+      for (const SearchableDoc& d : *r) {
+        EXPECT_GT(d.updated_ms, 0);
+        out.push_back(d.doc);
+      }
+    }
+    return out;
   }
 
   static SearchFilter In(std::vector<Scope> scopes) {

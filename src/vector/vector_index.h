@@ -15,8 +15,8 @@
 // ~25 MB for the graph.
 //
 // Removals: without a graph a removed vector's slot is reused at once; with a graph it stays as
-// a deleted waypoint (its floats included) until the index is rebuilt, e.g. from a Load of a
-// fresh Save... or by the caller building a new index. stats().deleted says how many there are.
+// a deleted waypoint (its floats included) until the index is rebuilt (a new VectorIndex filled
+// by AddBatch); stats().deleted says how many there are.
 //
 // Thread-safety: any number of concurrent Search, Save, Contains and stats calls; Add, AddBatch,
 // Remove and Load take an exclusive lock (a build of the graph inside Add or AddBatch holds it
@@ -48,6 +48,9 @@ struct VectorSearchOptions {
   // Known size of the allowed set (0 = unknown); a small set is scanned exactly rather than
   // through the graph.
   int64_t allowed_count = 0;
+  // HNSW candidate list size for this search (0 = vector.hnsw_ef_search): larger is slower and
+  // more accurate. Ignored by exact scans.
+  int ef_search = 0;
 };
 
 struct VectorIndexStats {

@@ -193,20 +193,20 @@ Result<VectorPage> SelectEmbeddings(Connection& db, const std::string& model, in
   return page;
 }
 
-Result<std::vector<DocId>> SelectSearchable(Connection& db, ScopeCache& scopes,
-                                            const std::vector<DocId>& docs,
-                                            const SearchFilter& filter) {
-  std::vector<DocId> out;
+Result<std::vector<SearchableDoc>> SelectSearchable(Connection& db, ScopeCache& scopes,
+                                                    const std::vector<DocId>& docs,
+                                                    const SearchFilter& filter) {
+  std::vector<SearchableDoc> out;
   if (docs.empty()) return out;
   ASSIGN_OR_RETURN(ScopeSet set, ResolveScopes(db, scopes, filter));
   if (set.none()) return out;
   // Bounded IN lists: a search asks about a few hundred candidates at a time.
   constexpr size_t kPerQuery = 500;
-  std::map<DocId, bool> ok;
+  std::map<DocId, int64_t> ok;  // doc -> updated_ms
   for (size_t begin = 0; begin < docs.size(); begin += kPerQuery) {
     size_t end = std::min(docs.size(), begin + kPerQuery);
     SqlBuilder b;
-    b.Sql("SELECT m.doc FROM memories m WHERE m.deleted_ms = 0 AND m.doc IN (");
+    b.Sql("SELECT m.doc, m.updated_ms FROM memories m WHERE m.deleted_ms = 0 AND m.doc IN (");
     for (size_t i = begin; i < end; ++i) {
       if (i != begin) b.Sql(", ");
       b.Int(docs[i]);
@@ -220,11 +220,11 @@ Result<std::vector<DocId>> SelectSearchable(Connection& db, ScopeCache& scopes,
     for (;;) {
       ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
-      ok[q->ColumnInt(0)] = true;
+      ok[q->ColumnInt(0)] = q->ColumnInt(1);
     }
   }
   for (DocId d : docs) {
-    if (ok.count(d) != 0) out.push_back(d);
+    if (auto it = ok.find(d); it != ok.end()) out.push_back({d, it->second});
   }
   return out;
 }

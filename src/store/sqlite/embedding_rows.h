@@ -24,7 +24,7 @@ Status InsertEmbeddings(Connection& db, const std::string& model, int dim,
                         const std::vector<NewVector>& vectors);
 Result<VectorPage> SelectEmbeddings(Connection& db, const std::string& model, int64_t after_seq,
                                     int limit);
-Result<std::vector<DocId>> SelectSearchable(Connection& db, ScopeCache& scopes,
+Result<std::vector<SearchableDoc>> SelectSearchable(Connection& db, ScopeCache& scopes,
                                             const std::vector<DocId>& docs,
                                             const SearchFilter& filter);
 Result<std::vector<EmbeddingCounts>> SelectEmbeddingCounts(Connection& db,

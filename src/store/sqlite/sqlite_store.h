@@ -115,8 +115,8 @@ class SqliteStore final : public Store, public CaptureStore, public EmbeddingSto
                        const std::vector<NewVector>& vectors) override;
   Result<VectorPage> ReadEmbeddings(const std::string& model, int64_t after_seq,
                                     int limit) override;
-  Result<std::vector<DocId>> FilterDocs(const std::vector<DocId>& docs,
-                                        const SearchFilter& filter) override;
+  Result<std::vector<SearchableDoc>> FilterDocs(const std::vector<DocId>& docs,
+                                                const SearchFilter& filter) override;
   Result<std::vector<EmbeddingCounts>> EmbeddingStats(const std::string& current_model) override;
   Result<int64_t> DropEmbeddings(const std::string& model) override;
 

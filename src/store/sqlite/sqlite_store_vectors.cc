@@ -37,9 +37,9 @@ Result<VectorPage> SqliteStore::ReadEmbeddings(const std::string& model, int64_t
   return page;
 }
 
-Result<std::vector<DocId>> SqliteStore::FilterDocs(const std::vector<DocId>& docs,
-                                                   const SearchFilter& filter) {
-  std::vector<DocId> out;
+Result<std::vector<SearchableDoc>> SqliteStore::FilterDocs(const std::vector<DocId>& docs,
+                                                           const SearchFilter& filter) {
+  std::vector<SearchableDoc> out;
   if (docs.empty()) return out;
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(out, sqlite::SelectSearchable(db, *scopes_, docs, filter));

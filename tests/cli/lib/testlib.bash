@@ -21,6 +21,11 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
+# The built-in embedding model stays where scripts/fetch-model put it (the fresh HOME below has
+# none), so recall is semantic in these tests as it is for a user.
+if [ -z "${MEMEX_MODEL_DIR:-}" ]; then
+  export MEMEX_MODEL_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/memex/models/use-lite-v1"
+fi
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/xdg-data"
 unset MEMEX_CONFIG MEMEX_DATA_DIR
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$T/work"

@@ -1,0 +1,156 @@
+#include "service/semantic_index.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace memex {
+
+struct SemanticIndex::Partition {
+  Partition(int dim, const VectorConfig& config) : index(dim, config) {}
+  VectorIndex index;
+};
+
+namespace {
+
+// Vectors read from the store per round trip while catching up (about 2 MB at dim 512).
+constexpr int kReadPage = 1024;
+
+DocId DocOf(int64_t key) { return key / SemanticIndex::kMaxChunks; }
+
+}  // namespace
+
+SemanticIndex::SemanticIndex(EmbeddingStore& store, std::string model, const VectorConfig& config)
+    : store_(store), model_(std::move(model)), config_(config) {}
+
+SemanticIndex::~SemanticIndex() = default;
+
+Status SemanticIndex::CatchUp() {
+  std::lock_guard<std::mutex> one(catch_up_mu_);
+  int64_t after = 0;
+  int64_t epoch = 0;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    after = last_seq_;
+    epoch = epoch_;
+  }
+  for (;;) {
+    ASSIGN_OR_RETURN(VectorPage page, store_.ReadEmbeddings(model_, after, kReadPage));
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    if (page.epoch != epoch) {
+      // First read, or the model's vectors were dropped: start over from the beginning.
+      partitions_.clear();
+      dim_ = 0;
+      last_seq_ = 0;
+      epoch_ = page.epoch;
+      epoch = page.epoch;
+      if (after != 0) {
+        after = 0;
+        continue;
+      }
+    }
+    if (page.vectors.empty()) return Status::Ok();
+    // Group by scope so each partition gets one batch (a graph is built on all cores at once).
+    std::map<Scope, std::pair<std::vector<int64_t>, std::vector<float>>> batches;
+    for (const StoredVector& v : page.vectors) {
+      if (dim_ == 0) dim_ = static_cast<int>(v.vec.size());
+      if (static_cast<int>(v.vec.size()) != dim_ || v.chunk < 0 || v.chunk >= kMaxChunks) continue;
+      auto& [keys, floats] = batches[v.scope];
+      keys.push_back(v.doc * kMaxChunks + v.chunk);
+      floats.insert(floats.end(), v.vec.begin(), v.vec.end());
+    }
+    for (auto& [scope, batch] : batches) {
+      std::unique_ptr<Partition>& p = partitions_[scope];
+      if (p == nullptr) p = std::make_unique<Partition>(dim_, config_);
+      // A graph that could not take a vector leaves the index on exact scans: still correct.
+      (void)p->index.AddBatch(batch.first.data(), batch.second.data(), batch.first.size());
+    }
+    last_seq_ = page.last_seq;
+    after = page.last_seq;
+    if (static_cast<int>(page.vectors.size()) < kReadPage) return Status::Ok();
+  }
+}
+
+std::vector<SemanticIndex::Partition*> SemanticIndex::PartitionsFor(const SearchFilter& filter) {
+  std::vector<Partition*> out;
+  if (filter.all_scopes) {
+    for (auto& [scope, p] : partitions_) out.push_back(p.get());
+    return out;
+  }
+  for (const Scope& s : filter.scopes) {
+    if (auto it = partitions_.find(s); it != partitions_.end()) out.push_back(it->second.get());
+  }
+  return out;
+}
+
+Result<std::vector<SemanticHit>> SemanticIndex::Search(const std::vector<float>& query,
+                                                       const SearchFilter& filter, int k) {
+  std::vector<SemanticHit> out;
+  if (k <= 0) return out;
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  if (dim_ == 0 || static_cast<int>(query.size()) != dim_) return out;
+  std::vector<Partition*> parts = PartitionsFor(filter);
+  if (parts.empty()) return out;
+  int64_t total = 0;
+  for (Partition* p : parts) total += p->index.size();
+
+  // Ask for more than k, check the memories against the store, and widen while too many were
+  // rejected (superseded or forgotten since, or outside the filter's kinds, tags and dates).
+  std::unordered_set<DocId> rejected;
+  std::unordered_map<DocId, float> best;
+  std::vector<SearchableDoc> accepted;
+  int want = std::max(k * 2, k + 16);
+  for (int round = 0; round < 8; ++round) {
+    std::function<bool(int64_t)> allow = [&rejected](int64_t key) {
+      return rejected.count(DocOf(key)) == 0;
+    };
+    VectorSearchOptions opts;
+    opts.k = want;
+    opts.allow = rejected.empty() ? nullptr : &allow;
+    best.clear();
+    for (Partition* p : parts) {
+      for (const VectorHit& h : p->index.Search(query.data(), opts)) {
+        auto [it, inserted] = best.emplace(DocOf(h.key), h.score);
+        if (!inserted) it->second = std::max(it->second, h.score);
+      }
+    }
+    std::vector<DocId> docs;
+    docs.reserve(best.size());
+    for (const auto& [doc, score] : best) docs.push_back(doc);
+    ASSIGN_OR_RETURN(accepted, store_.FilterDocs(docs, filter));
+    std::unordered_set<DocId> ok;
+    for (const SearchableDoc& a : accepted) ok.insert(a.doc);
+    for (DocId d : docs) {
+      if (ok.count(d) == 0) rejected.insert(d);
+    }
+    const bool exhausted = static_cast<int64_t>(want) >= total;
+    if (static_cast<int>(accepted.size()) >= k || exhausted) break;
+    want = static_cast<int>(std::min<int64_t>(total, int64_t{want} * 4));
+  }
+  out.reserve(accepted.size());
+  for (const SearchableDoc& a : accepted) out.push_back({a.doc, best[a.doc], a.updated_ms});
+  std::sort(out.begin(), out.end(), [](const SemanticHit& a, const SemanticHit& b) {
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.doc < b.doc;
+  });
+  if (static_cast<int>(out.size()) > k) out.resize(static_cast<size_t>(k));
+  return out;
+}
+
+SemanticStats SemanticIndex::stats() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  SemanticStats s;
+  s.model = model_;
+  s.dim = dim_;
+  s.last_seq = last_seq_;
+  s.scopes = static_cast<int64_t>(partitions_.size());
+  for (const auto& [scope, p] : partitions_) {
+    VectorIndexStats vs = p->index.stats();
+    s.vectors += vs.size;
+    s.memory_bytes += vs.memory_bytes;
+    if (vs.hnsw) ++s.hnsw_scopes;
+  }
+  return s;
+}
+
+}  // namespace memex

@@ -1,0 +1,92 @@
+// SemanticIndex: the service's view of the stored vectors of one model, as in-memory vector
+// indexes (vector/vector_index.h), one per scope, caught up from the EmbeddingStore.
+//
+// The store is the source of truth. CatchUp reads the vectors written since the last call (by
+// this process or another: the store's seq orders them) and adds them; a change of the model's
+// epoch (its vectors were dropped) starts over. Removals need no notification: every search
+// result is checked against the store with the caller's filter (FilterDocs), so a superseded,
+// forgotten or filtered-out memory never takes a result slot; the search widens until it has
+// k allowed memories or has seen the whole partition.
+//
+// A memory with several chunks has several vectors (keys doc * 64 + chunk); a search returns
+// each memory once, with the best of its chunks' similarities.
+//
+// Thread-safety: safe for concurrent use. Searches run concurrently; CatchUp holds an exclusive
+// lock only while it adds the vectors it has read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "core/scope.h"
+#include "core/search.h"
+#include "store/embedding_store.h"
+#include "vector/vector_index.h"
+
+namespace memex {
+
+struct SemanticHit {
+  DocId doc = 0;
+  float similarity = 0;    // cosine of the best chunk
+  int64_t updated_ms = 0;  // when the version was written
+};
+
+struct SemanticStats {
+  std::string model;
+  int dim = 0;
+  int64_t vectors = 0;  // held in memory
+  int64_t scopes = 0;
+  int64_t last_seq = 0;
+  int64_t hnsw_scopes = 0;
+  size_t memory_bytes = 0;
+};
+
+class SemanticIndex {
+ public:
+  // Chunks per memory the key encoding allows (keys are doc * kMaxChunks + chunk).
+  static constexpr int kMaxChunks = 64;
+
+  // Borrows `store`, which must outlive this object.
+  SemanticIndex(EmbeddingStore& store, std::string model, const VectorConfig& config);
+  ~SemanticIndex();
+  SemanticIndex(const SemanticIndex&) = delete;
+  SemanticIndex& operator=(const SemanticIndex&) = delete;
+
+  const std::string& model() const { return model_; }
+
+  // Adds the vectors stored since the last call. Cheap when there are none (one indexed query).
+  // Errors: the store's (the index keeps what it had).
+  Status CatchUp();
+
+  // The k memories most similar to `query` (`dim` floats, normalised) that a search with
+  // `filter` may return, best first. An empty answer when nothing is indexed in those scopes or
+  // the query's dimension is not the model's.
+  Result<std::vector<SemanticHit>> Search(const std::vector<float>& query,
+                                          const SearchFilter& filter, int k);
+
+  SemanticStats stats() const;
+
+ private:
+  struct Partition;
+  // The partitions a filter's scopes cover (all of them for all_scopes).
+  std::vector<Partition*> PartitionsFor(const SearchFilter& filter);
+
+  EmbeddingStore& store_;
+  const std::string model_;
+  const VectorConfig config_;
+  std::mutex catch_up_mu_;  // one CatchUp at a time (it reads, then adds under mu_)
+  mutable std::shared_mutex mu_;
+  int dim_ = 0;                                             // guarded by mu_
+  int64_t epoch_ = -1;                                      // guarded by mu_
+  int64_t last_seq_ = 0;                                    // guarded by mu_
+  std::map<Scope, std::unique_ptr<Partition>> partitions_;  // guarded by mu_
+};
+
+}  // namespace memex
