@@ -164,12 +164,7 @@ Kernels KernelsFor(Level level) {
 const Kernels& Best() {
   static const Kernels kBest = [] {
     for (Level l : {Level::kAvx512, Level::kAvx2}) {
-      if (!Supported(l)) continue;
-      Kernels k = KernelsFor(l);
-      // Measured on Zen 4 at dim 512: the AVX-512 float kernel is 1.5x the AVX2 one, but the
-      // int8 one is 0.8x (its 512-bit sign extension is the bottleneck); keep AVX2's for int8.
-      if (l == Level::kAvx512) k.dot_i8 = KernelsFor(Level::kAvx2).dot_i8;
-      return k;
+      if (Supported(l)) return KernelsFor(l);
     }
     return KernelsFor(Level::kScalar);
   }();

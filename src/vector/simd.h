@@ -29,8 +29,8 @@ struct Kernels {
 bool Supported(Level level);
 // The kernels of `level`. Precondition: Supported(level).
 Kernels KernelsFor(Level level);
-// The fastest supported kernels (per function: an AVX-512 CPU gets the AVX2 int8 kernel, which
-// measured faster), detected on the first call.
+// The best supported kernels, detected on the first call (measured at dim 512 on Zen 4: AVX-512
+// 21-29 ns a float dot, AVX2 30-40 ns, portable 59-73 ns).
 const Kernels& Best();
 std::string_view LevelName(Level level);
 

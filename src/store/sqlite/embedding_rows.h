@@ -25,8 +25,8 @@ Status InsertEmbeddings(Connection& db, const std::string& model, int dim,
 Result<VectorPage> SelectEmbeddings(Connection& db, const std::string& model, int64_t after_seq,
                                     int limit);
 Result<std::vector<SearchableDoc>> SelectSearchable(Connection& db, ScopeCache& scopes,
-                                            const std::vector<DocId>& docs,
-                                            const SearchFilter& filter);
+                                                    const std::vector<DocId>& docs,
+                                                    const SearchFilter& filter);
 Result<std::vector<EmbeddingCounts>> SelectEmbeddingCounts(Connection& db,
                                                            const std::string& current_model);
 Result<int64_t> DeleteEmbeddings(Connection& db, const std::string& model);
