@@ -176,14 +176,16 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   int limit = req.limit == 0 ? rc.default_limit : std::min(req.limit, rc.max_limit);
 
   const SemanticParts semantic = Semantic(true);
+  // Vectors other processes stored since the last recall (cheap when there are none), once, for
+  // both the cache's generation and the search.
+  Status caught_up = semantic.index != nullptr ? semantic.index->CatchUp() : Status::Ok();
   // An identical recall since the last change to these scopes has the same answer.
   std::string cache_key, generation;
   if (cache_ != nullptr) {
     ASSIGN_OR_RETURN(generation, store_.SearchGeneration(req.filter));
     // Vectors arrive after their memories: an answer computed before them is stale too.
     if (semantic.index != nullptr) {
-      (void)semantic.index->CatchUp();
-      generation += ":v" + std::to_string(semantic.index->stats().last_seq);
+      generation += ":v" + std::to_string(semantic.index->last_seq());
     }
     cache_key = RecallCache::Key(req, limit);
     if (std::optional<RecallResponse> hit = cache_->Find(cache_key, generation, clock_.NowMs())) {
@@ -222,6 +224,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
 
   std::vector<VectorCandidate> vectors;
   if (semantic.embedder != nullptr && semantic.index != nullptr) {
+    if (!caught_up.ok()) plan.semantic_note = "vector index not refreshed: " + caught_up.ToString();
     ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, plan));
   }
 
@@ -285,10 +288,6 @@ SemanticParts MemoryService::Semantic(bool open) {
 Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
     const SemanticParts& semantic, const RecallRequest& req, QueryPlan& plan) {
   std::vector<VectorCandidate> out;
-  // Vectors other processes stored since the last recall (cheap when there are none).
-  if (Status st = semantic.index->CatchUp(); !st.ok()) {
-    plan.semantic_note = "vector index not refreshed: " + st.ToString();
-  }
   Result<Embeddings> q = semantic.embedder->Embed({req.query});
   if (!q.ok()) {
     // A slow or broken embedder never fails a recall: the lexical channels still answer.

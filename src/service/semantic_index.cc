@@ -137,6 +137,11 @@ Result<std::vector<SemanticHit>> SemanticIndex::Search(const std::vector<float>&
   return out;
 }
 
+int64_t SemanticIndex::last_seq() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return last_seq_;
+}
+
 SemanticStats SemanticIndex::stats() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   SemanticStats s;

@@ -72,6 +72,8 @@ class SemanticIndex {
                                           const SearchFilter& filter, int k);
 
   SemanticStats stats() const;
+  // The newest stored vector this index holds (what a cached answer depends on).
+  int64_t last_seq() const;
 
  private:
   struct Partition;
