@@ -1,24 +1,22 @@
 #include "cli/semantic_setup.h"
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <system_error>
 #include <vector>
 
 #include "embed/model_dir.h"
 #include "embed/use_lite_embedder.h"
 #include "http/openai_embedder.h"
+#include "install/file_ops.h"
 
 namespace memex::cli {
 namespace {
 
-// <prefix>/share/memex/models/use-lite-v1 for a memex-core installed in <prefix>/bin.
+// <prefix>/share/memex/models/use-lite-v1 for memex installed in <prefix>/bin.
 std::string InstalledModelDir() {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  return (exe.parent_path().parent_path() / "share/memex/models/use-lite-v1").string();
+  Result<std::string> self = install::SelfMemexPath();
+  if (!self.ok()) return "";
+  std::filesystem::path bin = std::filesystem::path(*self).parent_path();
+  return (bin.parent_path() / "share/memex/models/use-lite-v1").string();
 }
 
 }  // namespace
