@@ -49,6 +49,10 @@ Measures memex on this machine (build with the release preset: `make bench`).
   --tmp DIR        where temporary databases go (default: the system temp directory)
   --server-calls N measured MCP round trips per request kind, stdio and HTTP (default 2000)
   --server-seconds N  seconds per throughput run (route x clients; default 5)
+  --set S.K=V      a configuration setting for the LoCoMo and coding evaluations, as in
+                   memex.toml (--set recall.fusion=rrf --set recall.min_similarity=0.4)
+  --dump DIR       write every candidate's channels per query to DIR/locomo.jsonl and
+                   DIR/coding.jsonl (threshold off), for offline tuning (bench/tune.py)
   --breakdown      also time each recall stage (store search, fusion, hydrate, access update)
   --no-json        print the table only
   -h, --help       this text
@@ -70,6 +74,8 @@ struct Options {
   bool breakdown = false;
   int server_calls = 2000;
   int server_seconds = 5;
+  std::vector<std::string> settings;  // --set
+  std::string dump_dir;
 };
 
 template <typename T>
@@ -139,6 +145,11 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     } else if (a == "--server-seconds") {
       ASSIGN_OR_RETURN(std::string v, value());
       ASSIGN_OR_RETURN(o.server_seconds, ParseNumber<int>(a, v, 1));
+    } else if (a == "--set") {
+      ASSIGN_OR_RETURN(std::string v, value());
+      o.settings.push_back(std::move(v));
+    } else if (a == "--dump") {
+      ASSIGN_OR_RETURN(o.dump_dir, value());
     } else if (a == "--seed") {
       ASSIGN_OR_RETURN(std::string v, value());
       ASSIGN_OR_RETURN(o.seed, ParseNumber<uint64_t>(a, v, 0));
@@ -183,6 +194,14 @@ int Main(int argc, char** argv) {
     return 2;
   }
   Options opts = std::move(parsed).value();
+  EvalSettings eval;
+  eval.dump_dir = opts.dump_dir;
+  if (auto config = ConfigWithSettings(opts.settings); config.ok()) {
+    eval.config = std::move(config).value();
+  } else {
+    std::cerr << "memex_bench: " << config.status().message() << "\n";
+    return 2;
+  }
   const std::string root = FindRepoRoot();
   const fs::path base = root.empty() ? fs::current_path() : fs::path(root);
   if (opts.locomo_path.empty()) {
@@ -224,7 +243,7 @@ int Main(int argc, char** argv) {
     }
   }
   if (opts.only.empty() || opts.only == "locomo") {
-    auto r = RunLocomo(opts.locomo_path, opts.tmp);
+    auto r = RunLocomo(opts.locomo_path, opts.tmp, eval);
     if (!r.ok()) {
       std::cerr << "memex_bench: locomo: " << r.status().ToString() << "\n";
       return 1;
@@ -233,7 +252,7 @@ int Main(int argc, char** argv) {
     report.locomo = std::move(r).value();
   }
   if (opts.only.empty() || opts.only == "coding") {
-    auto r = RunCoding(opts.coding_path, opts.tmp);
+    auto r = RunCoding(opts.coding_path, opts.tmp, eval);
     if (!r.ok()) {
       std::cerr << "memex_bench: coding: " << r.status().ToString() << "\n";
       return 1;

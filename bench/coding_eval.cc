@@ -324,6 +324,29 @@ struct Tally {
   }
 };
 
+// One line of the feature dump: {"id":..,"type":..,"cands":[[flag,text,coverage,exact,
+// similarity,recency,bm25],...]} with flag 1 for an expected memory, 2 for a stale one, else 0.
+void DumpQuery(std::ostream& out, const CodingQuery& q, const RecallResponse& resp,
+               const std::unordered_map<std::string, std::vector<std::string>>& locals_of) {
+  json line = {{"id", q.id}, {"type", CodingQueryTypeName(q.type)}};
+  json cands = json::array();
+  for (const RankedHit& h : resp.hits) {
+    int flag = 0;
+    if (auto it = locals_of.find(h.memory.id); it != locals_of.end()) {
+      for (const auto& local : it->second) {
+        if (std::find(q.expected.begin(), q.expected.end(), local) != q.expected.end()) flag = 1;
+        if (flag == 0 && std::find(q.stale.begin(), q.stale.end(), local) != q.stale.end()) {
+          flag = 2;
+        }
+      }
+    }
+    const ChannelScores& c = h.channels;
+    cands.push_back({flag, c.text, c.coverage, c.exact, c.similarity, c.recency, c.bm25});
+  }
+  line["cands"] = std::move(cands);
+  out << line.dump() << "\n";
+}
+
 }  // namespace
 
 Result<CodingDataset> LoadCodingEval(const std::string& path) {
@@ -365,7 +388,8 @@ Result<CodingDataset> LoadCodingEval(const std::string& path) {
   return ds;
 }
 
-Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_parent) {
+Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_parent,
+                               const EvalSettings& settings) {
   CodingResult out;
   out.path = path;
   out.limit = kLimit;
@@ -382,7 +406,17 @@ Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_p
   std::cerr << "[coding] " << out.memories << " memories in " << out.projects << " projects, "
             << ds.queries.size() << " queries\n";
 
-  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack, ServiceStack::Open(tmp_parent, true));
+  std::ofstream dump;
+  Config config = settings.config;
+  if (!settings.dump_dir.empty()) {
+    const std::string dump_path = settings.dump_dir + "/coding.jsonl";
+    dump.open(dump_path, std::ios::trunc);
+    if (!dump) return Unavailable("cannot write " + dump_path);
+    PrepareForDump(config);
+    std::cerr << "[coding] dumping candidates to " << dump_path << " (threshold off)\n";
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
+                   ServiceStack::Open(tmp_parent, config, true));
   MemoryService& service = stack->service();
   const int64_t now_ms = SystemClock().NowMs();
   std::unordered_map<std::string, std::string> memex_of;                // local -> memex id
@@ -446,10 +480,12 @@ Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_p
     RecallRequest req;
     req.query = q.text;
     req.filter.scopes = {q.scope};
-    req.limit = kLimit;
+    req.limit = dump.is_open() ? kDumpLimit : kLimit;
+    req.explain = dump.is_open();
     Stopwatch sw;
     auto resp = service.Recall(req);
     latencies_ms.push_back(sw.ElapsedMs());
+    if (resp.ok() && dump.is_open()) DumpQuery(dump, q, *resp, locals_of);
 
     CodingQueryOutcome o;
     o.id = q.id;

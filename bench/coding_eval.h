@@ -17,6 +17,7 @@
 #include "base/status.h"
 #include "core/memory.h"
 #include "core/scope.h"
+#include "eval_settings.h"
 #include "results.h"
 
 namespace memex::bench {
@@ -66,7 +67,9 @@ struct CodingDataset {
 Result<CodingDataset> LoadCodingEval(const std::string& path);
 
 // Loads `path` and runs the evaluation over a fresh ServiceStack under `tmp_parent` ("" = the
-// system temp directory). A missing file is not an error: the result says it was skipped.
-Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_parent);
+// system temp directory), configured by `settings.config`; with a dump directory the candidates
+// go to <dir>/coding.jsonl. A missing file is not an error: the result says it was skipped.
+Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_parent,
+                               const EvalSettings& settings);
 
 }  // namespace memex::bench

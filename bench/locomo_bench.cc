@@ -1,6 +1,8 @@
 #include "locomo_bench.h"
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <unordered_map>
 #include <vector>
@@ -41,17 +43,77 @@ struct Run {
   }
 };
 
+// One line of the feature dump: a question and every candidate with its channels.
+// {"conv":c,"q":i,"text":question,"cat":k,"elsewhere":0|1,"gold":n,"cands":[[mask,pos,text,coverage,exact,
+//  similarity,recency,bm25],...]} where mask has bit j set when the candidate covers gold[j]
+// and pos is the candidate's turn index in its conversation (-1 when unknown).
+void DumpQuestion(std::ostream& out, size_t conv, size_t qi, const LocomoQuestion& q,
+                  bool elsewhere, const RecallResponse& resp,
+                  const std::unordered_map<std::string, std::vector<std::string>>& dia_of,
+                  const std::unordered_map<std::string, int64_t>& pos_of) {
+  auto quoted = [](std::string_view text) {
+    std::string s = "\"";
+    for (char ch : text) {
+      if (ch == '"' || ch == '\\') {
+        s += '\\';
+        s += ch;
+      } else if (static_cast<unsigned char>(ch) < 0x20) {
+        s += ' ';
+      } else {
+        s += ch;
+      }
+    }
+    return s + "\"";
+  };
+  out << "{\"conv\":" << conv << ",\"q\":" << qi << ",\"text\":" << quoted(q.question)
+      << ",\"cat\":" << q.category << ",\"elsewhere\":" << (elsewhere ? 1 : 0)
+      << ",\"gold\":" << q.gold.size() << ",\"cands\":[";
+  char buf[256];
+  for (size_t i = 0; i < resp.hits.size(); ++i) {
+    const RankedHit& h = resp.hits[i];
+    int64_t mask = 0;
+    int64_t pos = -1;
+    if (auto it = dia_of.find(h.memory.id); it != dia_of.end() && !elsewhere) {
+      for (const auto& dia : it->second) {
+        for (size_t g = 0; g < q.gold.size() && g < 62; ++g) {
+          if (q.gold[g] == dia) mask |= int64_t{1} << g;
+        }
+      }
+    }
+    if (auto it = pos_of.find(h.memory.id); it != pos_of.end()) pos = it->second;
+    const ChannelScores& c = h.channels;
+    std::snprintf(buf, sizeof buf, "%s[%lld,%lld,%.5f,%.5f,%.5f,%.5f,%.6f,%.4f]", i ? "," : "",
+                  static_cast<long long>(mask), static_cast<long long>(pos), c.text, c.coverage,
+                  c.exact, c.similarity, c.recency, c.bm25);
+    out << buf;
+  }
+  out << "]}\n";
+}
+
 Scope ConversationScope(const std::string& sample_id) {
   std::string project = SanitizeScopeName(sample_id);
   return Scope{"locomo", project.empty() ? "conv" : project};
 }
 
 Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& tmp_parent,
-                                    LocomoResult& out, bool semantic) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack, ServiceStack::Open(tmp_parent, semantic));
+                                    const EvalSettings& settings, LocomoResult& out,
+                                    bool semantic) {
+  std::ofstream dump;
+  Config config = settings.config;
+  if (semantic && !settings.dump_dir.empty()) {
+    const std::string path = settings.dump_dir + "/locomo.jsonl";
+    dump.open(path, std::ios::trunc);
+    if (!dump) return Unavailable("cannot write " + path);
+    PrepareForDump(config);
+    std::cerr << "[locomo] dumping candidates to " << path << " (threshold off)\n";
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
+                   ServiceStack::Open(tmp_parent, config, semantic));
   out.memories = 0;
-  // Memory id -> the dia_ids it stands for (identical turns collapse into one memory).
+  // Memory id -> the dia_ids it stands for (identical turns collapse into one memory), and the
+  // turn index of its first occurrence.
   std::unordered_map<std::string, std::vector<std::string>> dia_of;
+  std::unordered_map<std::string, int64_t> pos_of;
   Stopwatch ingest;
   for (const auto& conv : ds.conversations) {
     std::vector<RememberRequest> reqs;
@@ -69,6 +131,7 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
     for (size_t i = 0; i < results.size(); ++i) {
       auto& ids = dia_of[results[i].id];
       if (ids.empty()) ++out.memories;
+      pos_of.emplace(results[i].id, static_cast<int64_t>(i));
       ids.push_back(conv.turns[i].dia_id);
     }
   }
@@ -80,12 +143,16 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
     std::cerr << "[locomo] embedded " << embedded << " memories in " << embed_seconds << " s\n";
   }
 
+  const bool dumping = dump.is_open();
   Run run;
-  for (const auto& conv : ds.conversations) {
+  for (size_t c = 0; c < ds.conversations.size(); ++c) {
+    const LocomoConversation& conv = ds.conversations[c];
     RecallRequest req;
     req.filter.scopes = {ConversationScope(conv.sample_id)};
-    req.limit = kDepth;
-    for (const auto& q : conv.questions) {
+    req.limit = dumping ? kDumpLimit : kDepth;
+    req.explain = dumping;
+    for (size_t qi = 0; qi < conv.questions.size(); ++qi) {
+      const LocomoQuestion& q = conv.questions[qi];
       req.query = q.question;
       Stopwatch sw;
       auto resp = stack->service().Recall(req);
@@ -96,6 +163,7 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
           auto it = dia_of.find(hit.memory.id);
           ranked.push_back(it == dia_of.end() ? std::vector<std::string>{} : it->second);
         }
+        if (dumping) DumpQuestion(dump, c, qi, q, false, *resp, dia_of, pos_of);
       } else {
         run.Fail(resp.status(), q.question);
       }
@@ -112,13 +180,17 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
       RecallRequest req;
       req.filter.scopes = {
           ConversationScope(ds.conversations[(c + 1) % ds.conversations.size()].sample_id)};
-      req.limit = kDepth;
-      for (const auto& q : ds.conversations[c].questions) {
+      req.limit = dumping ? kDumpLimit : kDepth;
+      req.explain = dumping;
+      const auto& questions = ds.conversations[c].questions;
+      for (size_t qi = 0; qi < questions.size(); ++qi) {
+        const LocomoQuestion& q = questions[qi];
         if (q.category < 1 || q.category > 4) continue;
         req.query = q.question;
         auto resp = stack->service().Recall(req);
         ++asked;
         if (resp.ok() && resp->hits.empty()) ++empty;
+        if (resp.ok() && dumping) DumpQuestion(dump, c, qi, q, true, *resp, dia_of, pos_of);
       }
     }
     result.nothing_elsewhere = asked == 0 ? -1 : static_cast<double>(empty) / asked;
@@ -154,7 +226,8 @@ Result<LocomoSystemResult> RunBaseline(const LocomoDataset& ds) {
 
 }  // namespace
 
-Result<LocomoResult> RunLocomo(const std::string& path, const std::string& tmp_parent) {
+Result<LocomoResult> RunLocomo(const std::string& path, const std::string& tmp_parent,
+                               const EvalSettings& settings) {
   LocomoResult out;
   out.path = path;
   std::error_code ec;
@@ -173,9 +246,9 @@ Result<LocomoResult> RunLocomo(const std::string& path, const std::string& tmp_p
   }
   std::cerr << "[locomo] " << out.conversations << " conversations, " << WithCommas(out.turns)
             << " turns, " << out.questions_scored << " questions\n";
-  ASSIGN_OR_RETURN(LocomoSystemResult semantic, RunMemex(ds, tmp_parent, out, true));
+  ASSIGN_OR_RETURN(LocomoSystemResult semantic, RunMemex(ds, tmp_parent, settings, out, true));
   out.systems.push_back(std::move(semantic));
-  ASSIGN_OR_RETURN(LocomoSystemResult lexical, RunMemex(ds, tmp_parent, out, false));
+  ASSIGN_OR_RETURN(LocomoSystemResult lexical, RunMemex(ds, tmp_parent, settings, out, false));
   out.systems.push_back(std::move(lexical));
   ASSIGN_OR_RETURN(LocomoSystemResult baseline, RunBaseline(ds));
   out.systems.push_back(std::move(baseline));

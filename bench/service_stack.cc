@@ -27,9 +27,11 @@ ServiceStack::~ServiceStack() {
 }
 
 Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(const std::string& tmp_parent,
-                                                         bool semantic, int threads) {
+                                                         const Config& config, bool semantic,
+                                                         int threads) {
   ASSIGN_OR_RETURN(TempDir dir, TempDir::Create(tmp_parent, "memex-bench-"));
   auto stack = std::make_unique<ServiceStack>(Key{}, std::move(dir));
+  stack->config_ = config;
   stack->config_.data_dir = stack->dir_.path();
   ASSIGN_OR_RETURN(stack->redactor_, Redactor::Create(stack->config_.redaction));
   auto store = SqliteStore::Open(stack->config_.data_dir + "/memex.db", stack->config_.storage,

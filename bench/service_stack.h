@@ -1,4 +1,4 @@
-// ServiceStack: the product's composition (SqliteStore + Redactor + MemoryService, default Config)
+// ServiceStack: the product's composition (SqliteStore + Redactor + MemoryService, a given Config)
 // over a fresh database in a temporary directory that is removed when the stack is destroyed.
 //
 // Thread-safety: as MemoryService (safe for concurrent use); the stack itself is not shared.
@@ -27,9 +27,11 @@ class ServiceStack {
 
  public:
   // `tmp_parent`: where to create the temporary data directory ("" = system temp dir).
+  // `config`: the configuration (its data_dir is replaced by the temporary directory).
   // `semantic`: also the built-in embedding model (found as the tests find it: $MEMEX_MODEL_DIR,
   // else the cache scripts/fetch-model fills), with `threads` embedding threads.
   static Result<std::unique_ptr<ServiceStack>> Open(const std::string& tmp_parent,
+                                                    const Config& config = Config{},
                                                     bool semantic = false, int threads = 2);
   // Use Open(); public only for std::make_unique.
   ServiceStack(Key, TempDir dir);

@@ -1,0 +1,53 @@
+#include "eval_settings.h"
+
+#include <charconv>
+#include <map>
+#include <optional>
+
+#include "base/text.h"
+#include "config/config_loader.h"
+
+namespace memex::bench {
+namespace {
+
+bool IsTomlScalar(std::string_view v) {
+  if (v == "true" || v == "false") return true;
+  double d = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+}  // namespace
+
+Result<Config> ConfigWithSettings(const std::vector<std::string>& settings) {
+  std::map<std::string, std::string> tables;  // section -> "key = value" lines
+  for (const std::string& s : settings) {
+    size_t eq = s.find('=');
+    size_t dot = s.find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 ||
+        dot + 1 == eq) {
+      return InvalidArgument("--set '" + s + "': expected section.key=value (recall.fusion=rrf)");
+    }
+    std::string section = s.substr(0, dot);
+    std::string key = s.substr(dot + 1, eq - dot - 1);
+    std::string value(Trim(s.substr(eq + 1)));
+    if (value.empty()) return InvalidArgument("--set '" + s + "': no value");
+    if (!IsTomlScalar(value) && value.front() != '"') value = "\"" + value + "\"";
+    tables[section] += key + " = " + value + "\n";
+  }
+  std::string toml;
+  for (const auto& [section, lines] : tables) toml += "[" + section + "]\n" + lines;
+  auto no_env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  Result<Config> config = ParseConfigText(toml, "--set", no_env);
+  if (!config.ok()) return config.status().WithContext("--set");
+  return config;
+}
+
+void PrepareForDump(Config& config) {
+  config.recall.min_similarity = -1;
+  config.recall.min_coverage = 0;
+  config.recall.max_limit = std::max(config.recall.max_limit, kDumpLimit);
+  config.recall.cache_entries = 0;
+}
+
+}  // namespace memex::bench
