@@ -1,7 +1,8 @@
 // memex_bench: the benchmark suite (issue 2, SPEC §11). A composition root like main.cc: it
 // builds the product's stack (SqliteStore + MemoryService with default Config) over temporary
 // databases and measures ingest throughput, recall latency, footprint, LoCoMo retrieval and our
-// own coding-memory evaluation (bench/coding_eval.h).
+// own coding-memory evaluation (bench/coding_eval.h), and semantic recall and ingest with the
+// built-in embedding model (bench/semantic_scale_bench.h).
 //
 // Output: a table on stdout, progress on stderr, JSON under bench/results/ (or --out).
 // Exit status: 0 when every part ran (bars may fail; the table says which), 1 on an error,
@@ -25,6 +26,7 @@
 #include "report.h"
 #include "results.h"
 #include "scale_bench.h"
+#include "semantic_scale_bench.h"
 #include "server_bench.h"
 
 namespace memex::bench {
@@ -37,7 +39,11 @@ constexpr char kUsage[] = R"(usage: memex_bench [options]
 Measures memex on this machine (build with the release preset: `make bench`).
   --sizes LIST     database sizes for ingest/recall/footprint (default 10000,100000,1000000)
   --quick          sizes 10000,100000 only
-  --only PART      ingest | recall | locomo | coding | server | hook (default: everything)
+  --only PART      ingest | recall | semantic | locomo | coding | server | hook (default:
+                   everything)
+  --semantic-sizes LIST  database sizes for the semantic part: ingest with the embedding worker,
+                   index build, recall with the query embedded (default 10000,100000)
+  --semantic-batch N  memories per RememberBatch in the semantic part (default 100)
   --locomo PATH    LoCoMo data (default ../shared/data/locomo/locomo10.json from the repo root)
   --coding PATH    coding-memory eval data (default bench/data/coding_eval.jsonl in the repo)
   --out DIR        JSON output directory (default <repo>/bench/results)
@@ -50,9 +56,9 @@ Measures memex on this machine (build with the release preset: `make bench`).
   --server-calls N measured MCP round trips per request kind, stdio and HTTP (default 2000)
   --server-seconds N  seconds per throughput run (route x clients; default 5)
   --set S.K=V      a configuration setting for the LoCoMo and coding evaluations, as in
-                   memex.toml (--set recall.fusion=rrf --set recall.min_similarity=0.4)
+                   memex.toml (--set recall.fusion=rrf --set recall.min_relevance=0.8)
   --dump DIR       write every candidate's channels per query to DIR/locomo.jsonl and
-                   DIR/coding.jsonl (threshold off), for offline tuning (bench/tune.py)
+                   DIR/coding.jsonl (relevance gate off), for offline tuning (bench/tune.py)
   --breakdown      also time each recall stage (store search, fusion, hydrate, access update)
   --no-json        print the table only
   -h, --help       this text
@@ -60,6 +66,8 @@ Measures memex on this machine (build with the release preset: `make bench`).
 
 struct Options {
   std::vector<int64_t> sizes = {10000, 100000, 1000000};
+  std::vector<int64_t> semantic_sizes = {10000, 100000};
+  int semantic_batch = 100;
   std::string only;  // "" = all
   std::string locomo_path;
   std::string coding_path;
@@ -103,21 +111,25 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.breakdown = true;
     } else if (a == "--no-json") {
       o.json = false;
-    } else if (a == "--sizes") {
+    } else if (a == "--sizes" || a == "--semantic-sizes") {
       ASSIGN_OR_RETURN(std::string v, value());
-      o.sizes.clear();
+      std::vector<int64_t>& sizes = a == "--sizes" ? o.sizes : o.semantic_sizes;
+      sizes.clear();
       for (const auto& part : Split(v, ',')) {
         ASSIGN_OR_RETURN(int64_t n, ParseNumber<int64_t>(a, Trim(part), 1));
-        o.sizes.push_back(n);
+        sizes.push_back(n);
       }
-      if (o.sizes.empty()) return InvalidArgument("--sizes: no size given");
+      if (sizes.empty()) return InvalidArgument(a + ": no size given");
+    } else if (a == "--semantic-batch") {
+      ASSIGN_OR_RETURN(std::string v, value());
+      ASSIGN_OR_RETURN(o.semantic_batch, ParseNumber<int>(a, v, 1));
     } else if (a == "--only") {
       ASSIGN_OR_RETURN(o.only, value());
-      if (o.only != "ingest" && o.only != "recall" && o.only != "locomo" && o.only != "coding" &&
-          o.only != "server" && o.only != "hook") {
+      if (o.only != "ingest" && o.only != "recall" && o.only != "semantic" && o.only != "locomo" &&
+          o.only != "coding" && o.only != "server" && o.only != "hook") {
         return InvalidArgument(
-            "--only: expected ingest, recall, locomo, coding, server or hook, got '" + o.only +
-            "'");
+            "--only: expected ingest, recall, semantic, locomo, coding, server or hook, got '" +
+            o.only + "'");
       }
     } else if (a == "--locomo") {
       ASSIGN_OR_RETURN(o.locomo_path, value());
@@ -240,6 +252,23 @@ int Main(int argc, char** argv) {
         return 1;
       }
       report.scales.push_back(std::move(r).value());
+    }
+  }
+  if (opts.only.empty() || opts.only == "semantic") {
+    SemanticScaleOptions so;
+    so.batch_size = opts.semantic_batch;
+    so.queries_per_class = opts.queries;
+    so.warmup = opts.warmup;
+    so.seed = opts.seed;
+    so.tmp_parent = opts.tmp;
+    for (int64_t size : opts.semantic_sizes) {
+      auto r = RunSemanticScale(size, so);
+      if (!r.ok()) {
+        std::cerr << "memex_bench: semantic, size " << size << ": " << r.status().ToString()
+                  << "\n";
+        return 1;
+      }
+      report.semantic.push_back(std::move(r).value());
     }
   }
   if (opts.only.empty() || opts.only == "locomo") {

@@ -38,14 +38,11 @@ Result<Config> ConfigWithSettings(const std::vector<std::string>& settings) {
   std::string toml;
   for (const auto& [section, lines] : tables) toml += "[" + section + "]\n" + lines;
   auto no_env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
-  Result<Config> config = ParseConfigText(toml, "--set", no_env);
-  if (!config.ok()) return config.status().WithContext("--set");
-  return config;
+  return ParseConfigText(toml, "--set", no_env);
 }
 
 void PrepareForDump(Config& config) {
-  config.recall.min_similarity = -1;
-  config.recall.min_coverage = 0;
+  config.recall.min_relevance = 0;
   config.recall.max_limit = std::max(config.recall.max_limit, kDumpLimit);
   config.recall.cache_entries = 0;
 }

@@ -19,12 +19,12 @@ struct EvalSettings {
 };
 
 // Applies "section.key=value" settings (as in memex.toml: `recall.fusion=rrf`,
-// `recall.min_similarity=0.4`) to the default configuration. A value that is not a number or a
+// `recall.min_relevance=0.8`) to the default configuration. A value that is not a number or a
 // boolean is taken as a string. Errors: kInvalidArgument naming the setting.
 Result<Config> ConfigWithSettings(const std::vector<std::string>& settings);
 
-// With a dump, the relevance threshold is off and every candidate is returned with its channels,
-// so that an offline sweep sees what the threshold would have dropped.
+// With a dump, the relevance gate is off and every candidate is returned with its channels, so
+// that an offline sweep sees what the gate would have dropped.
 void PrepareForDump(Config& config);
 
 // Hits asked per query when dumping (every candidate).

@@ -224,8 +224,16 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
     const ChannelScores& c = hit.channels;
     out += "    explain: text " + Score(c.text_part) + " (bm25 " + Printf("%.2f", c.bm25) +
            ", normalised " + Score(c.text) + ") + exact " + Score(c.exact_part) + " (" +
-           Score(c.exact) + ") + recency " + Score(c.recency_part) + " (" + Score(c.recency) +
-           ") = " + Score(hit.score) + "\n";
+           Score(c.exact) + ")";
+    if (c.similarity != 0 || c.vector_part != 0) {
+      out += " + vector " + Score(c.vector_part) + " (cosine " + Printf("%.2f", c.similarity) + ")";
+    }
+    out += " + recency " + Score(c.recency_part) + " (" + Score(c.recency) + ")";
+    if (c.context_part != 0) {
+      out += " + context " + Score(c.context_part) + " (" + Score(c.context) + ")";
+    }
+    out += " = " + Score(hit.score) + "\n";
+    if (c.similarity != 0) out += "    coverage of the query: " + Score(c.coverage) + "\n";
     out += "    matched terms: " + (c.matched_terms.empty() ? "-" : Join(c.matched_terms, ", "));
     out += "; identifiers: " +
            (c.matched_identifiers.empty() ? "-" : Join(c.matched_identifiers, ", ")) + "\n";
@@ -262,6 +270,22 @@ std::string FormatPlan(const QueryPlan& plan) {
   if (plan.pruned)
     out += "  bounded:      pruned (the most common terms did not drive candidates)\n";
   if (plan.windowed) out += "  bounded:      windowed (only the newest candidates were examined)\n";
+  if (plan.semantic) {
+    out += "  semantic:     yes";
+    if (plan.relevance >= 0) out += "; relevance " + Printf("%.2f", plan.relevance);
+    out += plan.gated ? ", under recall.min_relevance: nothing relevant\n" : "\n";
+  } else {
+    out += "  semantic:     no (" +
+           (plan.semantic_note.empty() ? std::string("lexical only") : plan.semantic_note) + ")\n";
+  }
+  if (plan.context_added > 0) {
+    out += "  context:      " + Plural(plan.context_added, "memory") +
+           " found as session neighbours of hits\n";
+  }
+  if (plan.weak_dropped > 0) {
+    out += "  dropped:      " + Plural(plan.weak_dropped, "candidate") +
+           " under recall.min_score_ratio of the best score\n";
+  }
   return out;
 }
 

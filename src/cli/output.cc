@@ -35,11 +35,17 @@ Json HitJson(const RankedHit& hit, int rank, bool explain) {
     j["explain"] = {
         {"bm25", c.bm25},
         {"text", c.text},
+        {"coverage", c.coverage},
         {"exact", c.exact},
+        {"similarity", c.similarity},
+        {"vector", c.vector},
         {"recency", c.recency},
+        {"context", c.context},
         {"text_part", c.text_part},
         {"exact_part", c.exact_part},
+        {"vector_part", c.vector_part},
         {"recency_part", c.recency_part},
+        {"context_part", c.context_part},
         {"matched_terms", c.matched_terms},
         {"matched_identifiers", c.matched_identifiers},
     };
@@ -67,9 +73,18 @@ Json PlanJson(const QueryPlan& plan) {
     }
     idents.push_back(std::move(t));
   }
-  return {{"terms", std::move(terms)},     {"identifiers", std::move(idents)},
-          {"stop_words", plan.stop_words}, {"doc_count", plan.doc_count},
-          {"pruned", plan.pruned},         {"windowed", plan.windowed}};
+  return {{"terms", std::move(terms)},
+          {"identifiers", std::move(idents)},
+          {"stop_words", plan.stop_words},
+          {"doc_count", plan.doc_count},
+          {"pruned", plan.pruned},
+          {"windowed", plan.windowed},
+          {"semantic", plan.semantic},
+          {"semantic_note", plan.semantic_note},
+          {"relevance", plan.relevance},
+          {"gated", plan.gated},
+          {"context_added", plan.context_added},
+          {"weak_dropped", plan.weak_dropped}};
 }
 
 Json StatsJson(const StoreStats& stats) {

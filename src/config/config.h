@@ -59,12 +59,20 @@ struct RecallConfig {
   // recall.similarity_floor: cosine at or below which the vector channel counts 0 (it rises
   // linearly to 1 at cosine 1); unrelated texts score up to about 0.3 with USE-Lite
   double similarity_floor = 0.2;
-  // Relevance threshold: a memory is returned only when its cosine similarity reaches
-  // recall.min_similarity, or its text covers recall.min_coverage of the query's IDF mass, or
-  // it contains one of the query's identifiers. "Nothing relevant" is an empty answer, which is
-  // what keeps an injecting client from stuffing noise into prompts (0 and 0 = no threshold).
-  double min_similarity = 0.5;         // recall.min_similarity
-  double min_coverage = 0.6;           // recall.min_coverage
+  // Relevance gate (with the vector channel only): recall answers "nothing relevant" (no hits)
+  // unless some candidate's cosine similarity plus its coverage of the query's IDF mass reaches
+  // recall.min_relevance, or a candidate contains one of the query's identifiers. This is what
+  // keeps an injecting client from stuffing noise into prompts. 0 = no gate.
+  double min_relevance = 0.75;  // recall.min_relevance (0-2)
+  // recall.min_score_ratio: a candidate scoring under this share of the best one is dropped
+  // (0 = keep every candidate)
+  double min_score_ratio = 0.35;
+  // Session context: a memory written next to a strong hit in the same session (a reply to the
+  // question that matched, the turn before it) gains weight_context * that hit's score / distance,
+  // up to context_radius memories away, from the best context_parents hits.
+  double weight_context = 0.5;         // recall.weight_context (0 = off)
+  int context_radius = 2;              // recall.context_radius
+  int context_parents = 20;            // recall.context_parents
   double recency_half_life_days = 30;  // recall.recency_half_life_days
   double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
   double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation

@@ -55,6 +55,16 @@ const std::vector<std::string>& AllKeys() {
       "recall.bm25_k1",
       "recall.bm25_b",
       "recall.stop_words",
+      "recall.weight_vector",
+      "recall.fusion",
+      "recall.rrf_k",
+      "recall.vector_candidates",
+      "recall.similarity_floor",
+      "recall.min_relevance",
+      "recall.min_score_ratio",
+      "recall.weight_context",
+      "recall.context_radius",
+      "recall.context_parents",
       "scope.default_workspace",
       "embedding.provider",
       "embedding.model_dir",
@@ -139,6 +149,16 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.bm25_k1, b.recall.bm25_k1);
   EXPECT_DOUBLE_EQ(a.recall.bm25_b, b.recall.bm25_b);
   EXPECT_EQ(a.recall.stop_words, b.recall.stop_words);
+  EXPECT_DOUBLE_EQ(a.recall.weight_vector, b.recall.weight_vector);
+  EXPECT_EQ(a.recall.fusion, b.recall.fusion);
+  EXPECT_DOUBLE_EQ(a.recall.rrf_k, b.recall.rrf_k);
+  EXPECT_EQ(a.recall.vector_candidates, b.recall.vector_candidates);
+  EXPECT_DOUBLE_EQ(a.recall.similarity_floor, b.recall.similarity_floor);
+  EXPECT_DOUBLE_EQ(a.recall.min_relevance, b.recall.min_relevance);
+  EXPECT_DOUBLE_EQ(a.recall.min_score_ratio, b.recall.min_score_ratio);
+  EXPECT_DOUBLE_EQ(a.recall.weight_context, b.recall.weight_context);
+  EXPECT_EQ(a.recall.context_radius, b.recall.context_radius);
+  EXPECT_EQ(a.recall.context_parents, b.recall.context_parents);
   EXPECT_EQ(a.scope.default_workspace, b.scope.default_workspace);
   EXPECT_EQ(a.server.host, b.server.host);
   EXPECT_EQ(a.server.port, b.server.port);
@@ -505,6 +525,15 @@ TEST(ParseConfigTextTest, SurvivesMutatedInput) {
       EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
       EXPECT_EQ(r.status().message().rfind("fuzz.toml", 0), 0u) << r.status().message();
     }
+  }
+}
+
+TEST(ParseConfigTextTest, TableHeaderWithoutANameIsAnErrorNotACrash) {
+  for (const char* text : {"[\n", "[ # note\n", "[[\n", "a = 1\n[\t\n"}) {
+    Result<Config> r = ParseConfigText(text, "t.toml", MapEnv({}));
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("invalid TOML"), std::string::npos);
   }
 }
 

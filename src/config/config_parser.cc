@@ -1,8 +1,6 @@
 // ParseConfigText: the TOML document read into Config, key by key, with errors that name the
 // key and line (docs/configuration.md). LoadConfig (config_loader.cc) finds the file and fills
 // what comes from the environment.
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include <utility>
 
 #include "config/config_loader.h"
+#include "config/toml.h"
 #include "core/principal.h"
 #include "core/scope.h"
 
@@ -358,8 +357,11 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Double("rrf_k", out.rrf_k, 0, kHuge));
   RETURN_IF_ERROR(r.Int("vector_candidates", out.vector_candidates, 1, 10000));
   RETURN_IF_ERROR(r.Double("similarity_floor", out.similarity_floor, -1, 0.99));
-  RETURN_IF_ERROR(r.Double("min_similarity", out.min_similarity, -1, 1));
-  RETURN_IF_ERROR(r.Double("min_coverage", out.min_coverage, 0, 1));
+  RETURN_IF_ERROR(r.Double("min_relevance", out.min_relevance, 0, 2));
+  RETURN_IF_ERROR(r.Double("min_score_ratio", out.min_score_ratio, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_context", out.weight_context, 0, 1));
+  RETURN_IF_ERROR(r.Int("context_radius", out.context_radius, 0, 10));
+  RETURN_IF_ERROR(r.Int("context_parents", out.context_parents, 0, 200));
   RETURN_IF_ERROR(r.Double("recency_half_life_days", out.recency_half_life_days, 0, kHuge, true));
   RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
   RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));

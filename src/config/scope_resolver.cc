@@ -1,13 +1,13 @@
 #include "config/scope_resolver.h"
 
-#include <toml++/toml.h>
-
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <system_error>
+
+#include "config/toml.h"
 
 namespace memex {
 namespace {

@@ -81,4 +81,20 @@ struct IdentResult {
   std::vector<IdentMatch> matches;
 };
 
+// Session context: the memories written just before and after each of `docs` in the same scope
+// and session (ordered by created_ms, then doc), the nearest `radius` on each side, among those
+// `filter` lets through. Memories without a session have no neighbours.
+struct NeighbourQuery {
+  std::vector<DocId> docs;
+  int radius = 2;
+  SearchFilter filter;
+};
+
+struct Neighbour {
+  DocId doc = 0;     // the neighbour
+  DocId of = 0;      // the memory it is next to (one of NeighbourQuery::docs)
+  int distance = 1;  // 1 = adjacent
+  int64_t updated_ms = 0;
+};
+
 }  // namespace memex

@@ -301,11 +301,17 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                     {"channels",
                      {{"bm25", c.bm25},
                       {"text", c.text},
+                      {"coverage", c.coverage},
                       {"exact", c.exact},
+                      {"similarity", c.similarity},
+                      {"vector", c.vector},
                       {"recency", c.recency},
+                      {"context", c.context},
                       {"text_part", c.text_part},
                       {"exact_part", c.exact_part},
+                      {"vector_part", c.vector_part},
                       {"recency_part", c.recency_part},
+                      {"context_part", c.context_part},
                       {"matched_terms", c.matched_terms},
                       {"matched_identifiers", c.matched_identifiers}}}});
   }
@@ -314,10 +320,20 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
   for (const TermStat& t : p.term_stats) {
     stats.push_back({{"df", t.df}, {"estimated", t.estimated}, {"dropped", t.dropped}});
   }
-  Json plan = {{"terms", p.terms},           {"identifiers", p.identifiers},
-               {"stop_words", p.stop_words}, {"term_stats", std::move(stats)},
-               {"ident_df", p.ident_df},     {"doc_count", p.doc_count},
-               {"windowed", p.windowed},     {"pruned", p.pruned}};
+  Json plan = {{"terms", p.terms},
+               {"identifiers", p.identifiers},
+               {"stop_words", p.stop_words},
+               {"term_stats", std::move(stats)},
+               {"ident_df", p.ident_df},
+               {"doc_count", p.doc_count},
+               {"windowed", p.windowed},
+               {"pruned", p.pruned},
+               {"semantic", p.semantic},
+               {"semantic_note", p.semantic_note},
+               {"relevance", p.relevance},
+               {"gated", p.gated},
+               {"context_added", p.context_added},
+               {"weak_dropped", p.weak_dropped}};
   return Dump(Json{{"hits", std::move(hits)},
                    {"total", resp.total_candidates},
                    {"plan", std::move(plan)},
@@ -342,11 +358,17 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
         const Json& cj = *cp;
         RETURN_IF_ERROR(ReadDouble(cj, "bm25", c.bm25));
         RETURN_IF_ERROR(ReadDouble(cj, "text", c.text));
+        RETURN_IF_ERROR(ReadDouble(cj, "coverage", c.coverage));
         RETURN_IF_ERROR(ReadDouble(cj, "exact", c.exact));
+        RETURN_IF_ERROR(ReadDouble(cj, "similarity", c.similarity));
+        RETURN_IF_ERROR(ReadDouble(cj, "vector", c.vector));
         RETURN_IF_ERROR(ReadDouble(cj, "recency", c.recency));
+        RETURN_IF_ERROR(ReadDouble(cj, "context", c.context));
         RETURN_IF_ERROR(ReadDouble(cj, "text_part", c.text_part));
         RETURN_IF_ERROR(ReadDouble(cj, "exact_part", c.exact_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "vector_part", c.vector_part));
         RETURN_IF_ERROR(ReadDouble(cj, "recency_part", c.recency_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "context_part", c.context_part));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_terms", c.matched_terms));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_identifiers", c.matched_identifiers));
       }
@@ -383,6 +405,12 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
     RETURN_IF_ERROR(ReadInt(pj, "doc_count", p.doc_count));
     RETURN_IF_ERROR(ReadBool(pj, "windowed", p.windowed));
     RETURN_IF_ERROR(ReadBool(pj, "pruned", p.pruned));
+    RETURN_IF_ERROR(ReadBool(pj, "semantic", p.semantic));
+    RETURN_IF_ERROR(ReadString(pj, "semantic_note", p.semantic_note));
+    RETURN_IF_ERROR(ReadDouble(pj, "relevance", p.relevance));
+    RETURN_IF_ERROR(ReadBool(pj, "gated", p.gated));
+    RETURN_IF_ERROR(ReadInt(pj, "context_added", p.context_added));
+    RETURN_IF_ERROR(ReadInt(pj, "weak_dropped", p.weak_dropped));
   }
   return resp;
 }

@@ -1,9 +1,9 @@
 #include "install/toml_block.h"
 
-#include <toml++/toml.h>
-
 #include <cstdio>
 #include <optional>
+
+#include "config/toml.h"
 
 namespace memex::install {
 namespace {

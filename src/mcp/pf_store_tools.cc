@@ -17,11 +17,17 @@ namespace {
 Json Explain(const ChannelScores& c) {
   return Json{{"text", c.text},
               {"bm25", c.bm25},
+              {"coverage", c.coverage},
               {"exact", c.exact},
+              {"similarity", c.similarity},
+              {"vector", c.vector},
               {"recency", c.recency},
+              {"context", c.context},
               {"text_part", c.text_part},
               {"exact_part", c.exact_part},
+              {"vector_part", c.vector_part},
               {"recency_part", c.recency_part},
+              {"context_part", c.context_part},
               {"matched_terms", c.matched_terms},
               {"matched_identifiers", c.matched_identifiers}};
 }

@@ -40,6 +40,14 @@ std::string TakeQuoted(std::string_view q, std::vector<std::string>& quoted) {
   return rest;
 }
 
+void SortByScore(std::vector<ScoredDoc>& docs) {
+  std::sort(docs.begin(), docs.end(), [](const ScoredDoc& a, const ScoredDoc& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.updated_ms != b.updated_ms) return a.updated_ms > b.updated_ms;
+    return a.doc > b.doc;
+  });
+}
+
 double Idf(int64_t n, int64_t df) {
   double N = static_cast<double>(std::max(n, df));
   double d = static_cast<double>(df);
@@ -104,18 +112,14 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
                                     const RecallConfig& config) {
   std::vector<ScoredDoc> out;
   std::unordered_map<DocId, size_t> index;
-  std::unordered_map<DocId, int64_t> updated;
   auto slot = [&](DocId doc, int64_t updated_ms) -> ScoredDoc& {
     auto [it, inserted] = index.emplace(doc, out.size());
-    if (inserted) {
-      out.push_back(ScoredDoc{doc, 0, {}});
-      updated[doc] = updated_ms;
-    }
+    if (inserted) out.push_back(ScoredDoc{doc, 0, {}, updated_ms});
     return out[it->second];
   };
 
   // Text channel: BM25 normalised by the best candidate, so it lies in [0, 1]. Coverage is the
-  // absolute measure the threshold needs: normalising by the best candidate makes the best one
+  // absolute measure the relevance gate needs: normalising by the best candidate makes the best one
   // 1 however poorly it matches.
   double best = 0;
   std::vector<double> raw(text.candidates.size());
@@ -173,24 +177,18 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
   // Vector channel: cosine rescaled so that the similarity of unrelated texts counts nothing.
   const double floor = std::min(config.similarity_floor, 0.99);
   for (const VectorCandidate& v : vectors) {
+    // At or under the floor the vector channel vouches for nothing: no candidate of its own.
+    if (v.similarity <= floor && !index.contains(v.doc)) continue;
     ScoredDoc& d = slot(v.doc, v.updated_ms);
     d.channels.similarity = v.similarity;
     d.channels.vector = std::clamp((v.similarity - floor) / (1.0 - floor), 0.0, 1.0);
   }
 
-  // Recency, the threshold and fusion.
+  // Recency and fusion.
   double half_life_ms = std::max(config.recency_half_life_days, 1e-6) * 86400000.0;
-  // Word overlap alone cannot tell relevance well (a paraphrase shares few words), so without
-  // the vector channel the lexical ranking is returned as it is.
-  const bool threshold = plan.semantic && (config.min_similarity > -1 || config.min_coverage > 0);
   for (ScoredDoc& d : out) {
-    ChannelScores& c = d.channels;
-    double age_ms = std::max<double>(0, static_cast<double>(now_ms - updated[d.doc]));
-    c.recency = 1.0 / (1.0 + age_ms / half_life_ms);
-    c.relevant = !threshold || c.exact > 0 ||
-                 (c.similarity > 0 && c.similarity >= config.min_similarity) ||
-                 (config.min_coverage > 0 && c.coverage >= config.min_coverage) ||
-                 (config.min_coverage <= 0 && c.text > 0);
+    double age_ms = std::max<double>(0, static_cast<double>(now_ms - d.updated_ms));
+    d.channels.recency = 1.0 / (1.0 + age_ms / half_life_ms);
   }
   if (config.fusion == "rrf") {
     // Rank of each memory in each channel (1 = best); a channel that missed it adds nothing.
@@ -230,13 +228,59 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
       d.score = c.text_part + c.exact_part + c.vector_part + c.recency_part;
     }
   }
-  std::sort(out.begin(), out.end(), [&](const ScoredDoc& a, const ScoredDoc& b) {
-    if (a.score != b.score) return a.score > b.score;
-    int64_t ua = updated[a.doc], ub = updated[b.doc];
-    if (ua != ub) return ua > ub;
-    return a.doc > b.doc;
-  });
+  SortByScore(out);
   return out;
+}
+
+double QueryRelevance(const std::vector<ScoredDoc>& fused) {
+  double best = 0;
+  for (const ScoredDoc& d : fused) {
+    if (d.channels.exact > 0) return 2.0;
+    best = std::max(best, d.channels.similarity + d.channels.coverage);
+  }
+  return best;
+}
+
+std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config) {
+  std::vector<DocId> out;
+  if (config.weight_context <= 0 || config.context_radius <= 0) return out;
+  const size_t n = std::min(fused.size(), static_cast<size_t>(std::max(config.context_parents, 0)));
+  for (size_t i = 0; i < n; ++i) out.push_back(fused[i].doc);
+  return out;
+}
+
+int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& neighbours,
+                   const RecallConfig& config) {
+  if (neighbours.empty() || config.weight_context <= 0) return 0;
+  std::unordered_map<DocId, size_t> index;
+  for (size_t i = 0; i < fused.size(); ++i) index.emplace(fused[i].doc, i);
+  // The parents' scores before any context is added: context never feeds on context.
+  std::unordered_map<DocId, double> parent_score;
+  for (const Neighbour& n : neighbours) {
+    if (auto it = index.find(n.of); it != index.end()) parent_score[n.of] = fused[it->second].score;
+  }
+  int64_t joined = 0;
+  for (const Neighbour& n : neighbours) {
+    auto parent = parent_score.find(n.of);
+    if (parent == parent_score.end() || n.distance < 1 || n.doc == n.of) continue;
+    const double share = parent->second / n.distance;
+    auto [it, inserted] = index.emplace(n.doc, fused.size());
+    if (inserted) {
+      fused.push_back(ScoredDoc{n.doc, 0, {}, n.updated_ms});
+      ++joined;
+    }
+    ChannelScores& c = fused[it->second].channels;
+    c.context = std::max(c.context, share);
+  }
+  for (ScoredDoc& d : fused) {
+    ChannelScores& c = d.channels;
+    if (c.context <= 0) continue;
+    d.score -= c.context_part;
+    c.context_part = config.weight_context * c.context;
+    d.score += c.context_part;
+  }
+  SortByScore(fused);
+  return joined;
 }
 
 }  // namespace memex

@@ -10,8 +10,9 @@
 //             (fusion "weighted"), or sum of w_c / (rrf_k + rank_c) over the channels that
 //             found the memory (fusion "rrf").
 // Only memories matched by the text, exact or vector channel are candidates; recency never
-// retrieves. When the vector channel took part (plan.semantic), the relevance threshold
-// (min_similarity, min_coverage, an identifier match) marks the candidates nothing vouches for.
+// retrieves. AddContext then lets the best hits lend part of their score to their session
+// neighbours (context channel). When the vector channel took part (plan.semantic), the relevance
+// gate (QueryRelevance against recall.min_relevance) decides whether anything is an answer.
 // Pure functions; no I/O.
 #pragma once
 
@@ -36,9 +37,12 @@ struct QueryPlan {
   int64_t doc_count = 0;
   bool windowed = false;
   bool pruned = false;
-  bool semantic = false;        // the vector channel took part
-  std::string semantic_note;    // why it did not, when it should have (embedder down, ...)
-  int64_t below_threshold = 0;  // candidates dropped by the relevance threshold
+  bool semantic = false;      // the vector channel took part
+  std::string semantic_note;  // why it did not, when it should have (embedder down, ...)
+  double relevance = -1;      // QueryRelevance of the candidates; -1 = not gated (lexical)
+  bool gated = false;         // relevance was under recall.min_relevance: nothing was returned
+  int64_t context_added = 0;  // memories found only as session neighbours of hits
+  int64_t weak_dropped = 0;   // candidates under recall.min_score_ratio of the best score
 };
 
 struct ChannelScores {
@@ -49,11 +53,13 @@ struct ChannelScores {
   double similarity = 0;  // raw cosine of the embeddings (0 when the vector channel missed it)
   double vector = 0;      // [0,1]
   double recency = 0;     // [0,1]
+  double context = 0;     // the best fused score among the hits it is a session neighbour of,
+                          // divided by the distance to it (0 = none)
   double text_part = 0;   // weighted contributions; sum = final score
   double exact_part = 0;
   double vector_part = 0;
   double recency_part = 0;
-  bool relevant = false;  // passed the relevance threshold
+  double context_part = 0;
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };
@@ -73,6 +79,7 @@ struct ScoredDoc {
   DocId doc = 0;
   double score = 0;
   ChannelScores channels;
+  int64_t updated_ms = 0;  // ties go to the newer
 };
 
 // A memory found by the vector channel.
@@ -82,12 +89,25 @@ struct VectorCandidate {
   int64_t updated_ms = 0;
 };
 
-// Fuses the channels into one score per document, sorted by score desc, then newest. Every
-// candidate is returned with `relevant` set; the caller drops the others.
+// Fuses the channels into one score per document, sorted by score desc, then newest.
 std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& text,
                                     const IdentResult& idents,
                                     const std::vector<VectorCandidate>& vectors, int64_t now_ms,
                                     const RecallConfig& config);
+
+// The evidence that anything at all answers the query: the best similarity + coverage over the
+// candidates (0..2), or 2 when one contains a query identifier; 0 when there are none.
+double QueryRelevance(const std::vector<ScoredDoc>& fused);
+
+// The context channel: each neighbour of one of the best `config.context_parents` docs of
+// `fused` (sorted as FuseChannels returns it) gains weight_context * parent score / distance
+// (the best such share, not a sum); neighbours that were not candidates join with that share
+// alone. Re-sorts. Returns how many joined. `updated_ms` of joining docs comes from `neighbours`.
+int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& neighbours,
+                   const RecallConfig& config);
+
+// The docs whose neighbours AddContext uses: the first config.context_parents of `fused`.
+std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config);
 
 // BM25 of one candidate (exposed for tests).
 double Bm25(const TextCandidate& c, const TextResult& r, double k1, double b);

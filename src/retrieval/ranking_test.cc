@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace memex {
 namespace {
 
@@ -89,6 +91,61 @@ TEST(Fuse, RecencyBreaksTextTies) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].doc, 2);
   EXPECT_GT(out[0].channels.recency, out[1].channels.recency);
+}
+
+TEST(Fuse, VectorCandidatesAtOrUnderTheFloorAreNoCandidates) {
+  RecallConfig cfg;
+  cfg.similarity_floor = 0.2;
+  QueryPlan plan;
+  plan.semantic = true;
+  const int64_t now = 1000LL * 86400000;
+  auto out = FuseChannels(plan, TextResult{}, IdentResult{},
+                          {{1, 0.9, now}, {2, 0.2, now}, {3, 0.1, now}}, now, cfg);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].doc, 1);
+  EXPECT_NEAR(out[0].channels.vector, (0.9 - 0.2) / 0.8, 1e-9);
+  EXPECT_NEAR(out[0].score, out[0].channels.vector_part + out[0].channels.recency_part, 1e-12);
+}
+
+TEST(QueryRelevance, IsTheBestSimilarityPlusCoverageOrTwoForAnIdentifier) {
+  EXPECT_EQ(QueryRelevance({}), 0);
+  ScoredDoc a, b;
+  a.channels.similarity = 0.5;
+  a.channels.coverage = 0.1;
+  b.channels.similarity = 0.3;
+  b.channels.coverage = 0.4;
+  EXPECT_NEAR(QueryRelevance({a, b}), 0.7, 1e-12);
+  b.channels.exact = 0.1;
+  EXPECT_EQ(QueryRelevance({a, b}), 2.0);
+}
+
+TEST(Context, NeighboursGainAShareOfTheBestParentAndMayJoin) {
+  RecallConfig cfg;
+  cfg.weight_context = 0.5;
+  cfg.context_parents = 2;
+  std::vector<ScoredDoc> fused = {{1, 1.0, {}, 0}, {2, 0.6, {}, 0}, {3, 0.1, {}, 0}};
+  EXPECT_EQ(ContextParents(fused, cfg), (std::vector<DocId>{1, 2}));
+  std::vector<Neighbour> n = {
+      {3, 1, 1, 0},   // 3 is next to 1: gains 0.5 * 1.0
+      {3, 2, 1, 0},   // and next to 2: the best share counts, not the sum
+      {9, 1, 2, 5},   // 9 was no candidate: joins with 0.5 * 1.0 / 2
+      {2, 1, 1, 0},   // parents lend to each other from their scores before context
+      {1, 1, 1, 0}};  // a doc is not its own neighbour
+  EXPECT_EQ(AddContext(fused, n, cfg), 1);
+  ASSERT_EQ(fused.size(), 4u);
+  auto find = [&](DocId d) {
+    return *std::find_if(fused.begin(), fused.end(),
+                         [&](const ScoredDoc& s) { return s.doc == d; });
+  };
+  EXPECT_NEAR(find(3).score, 0.1 + 0.5, 1e-12);
+  EXPECT_NEAR(find(3).channels.context, 1.0, 1e-12);
+  EXPECT_NEAR(find(9).score, 0.25, 1e-12);
+  EXPECT_EQ(find(9).updated_ms, 5);
+  EXPECT_NEAR(find(2).score, 0.6 + 0.5, 1e-12);
+  EXPECT_NEAR(find(1).score, 1.0, 1e-12);
+  for (size_t i = 1; i < fused.size(); ++i) EXPECT_GE(fused[i - 1].score, fused[i].score);
+  cfg.weight_context = 0;
+  EXPECT_TRUE(ContextParents(fused, cfg).empty());
 }
 
 }  // namespace

@@ -49,6 +49,13 @@ Result<int64_t> EmbeddingWorker::RunOnce(int64_t max_docs) {
       failure = vectors.status();
       break;
     }
+    if (vectors->dim != embedder_.dim() || vectors->size() != texts.size()) {
+      failure = FailedPrecondition(
+          "embedder '" + embedder_.model_id() + "' answered " + std::to_string(vectors->size()) +
+          " vectors of " + std::to_string(vectors->dim) + " dimensions for " +
+          std::to_string(texts.size()) + " texts of " + std::to_string(embedder_.dim()));
+      break;
+    }
     std::vector<NewVector> rows;
     rows.reserve(owners.size());
     for (size_t i = 0; i < owners.size(); ++i) {

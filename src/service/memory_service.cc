@@ -1,5 +1,6 @@
 #include "service/memory_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <istream>
 #include <ostream>
@@ -161,6 +162,25 @@ Result<std::vector<RememberResult>> MemoryService::RememberBatch(
   return out;
 }
 
+namespace {
+
+// With history, a superseded version never outranks its replacement: a newer version found
+// below an older one of its chain moves up to just above it (within the page).
+void PutReplacementsFirst(std::vector<RankedHit>& hits) {
+  for (size_t i = 0; i < hits.size(); ++i) {
+    for (size_t guard = 0; guard < hits.size(); ++guard) {
+      const std::string& next = hits[i].memory.superseded_by;
+      if (next.empty()) break;
+      auto it = std::find_if(hits.begin() + static_cast<std::ptrdiff_t>(i) + 1, hits.end(),
+                             [&](const RankedHit& h) { return h.memory.id == next; });
+      if (it == hits.end()) break;
+      std::rotate(hits.begin() + static_cast<std::ptrdiff_t>(i), it, it + 1);
+    }
+  }
+}
+
+}  // namespace
+
 Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   auto started = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(CheckText("query", req.query));
@@ -229,12 +249,25 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   }
 
   std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, vectors, clock_.NowMs(), rc);
-  // The relevance threshold: what nothing vouches for is not an answer.
-  std::erase_if(fused, [&plan](const ScoredDoc& d) {
-    if (d.channels.relevant) return false;
-    ++plan.below_threshold;
-    return true;
-  });
+  // The relevance gate: when nothing vouches for any candidate, there is no answer. Word overlap
+  // alone cannot tell (a paraphrase shares few words), so lexical-only recall is not gated.
+  if (plan.semantic && rc.min_relevance > 0) {
+    plan.relevance = QueryRelevance(fused);
+    if (plan.relevance < rc.min_relevance) {
+      plan.gated = true;
+      fused.clear();
+    }
+  }
+  if (std::vector<DocId> parents = ContextParents(fused, rc); !parents.empty()) {
+    NeighbourQuery nq{std::move(parents), rc.context_radius, req.filter};
+    ASSIGN_OR_RETURN(std::vector<Neighbour> neighbours, store_.SessionNeighbours(nq));
+    plan.context_added = AddContext(fused, neighbours, rc);
+  }
+  // Next to a strong hit, a far weaker one is noise (a one-word query is close to many texts).
+  if (!fused.empty() && rc.min_score_ratio > 0) {
+    const double cut = rc.min_score_ratio * fused.front().score;
+    plan.weak_dropped = std::erase_if(fused, [cut](const ScoredDoc& d) { return d.score < cut; });
+  }
   resp.total_candidates = static_cast<int64_t>(fused.size());
   size_t begin = std::min(fused.size(), static_cast<size_t>(req.offset));
   size_t end = std::min(fused.size(), begin + static_cast<size_t>(limit));
@@ -248,9 +281,10 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   for (size_t i = begin; i < end && mi < memories.size(); ++i, ++mi) {
     RankedHit hit{std::move(memories[mi]), fused[i].score, {}};
     if (req.explain) hit.channels = std::move(fused[i].channels);
-    ids.push_back(hit.memory.id);
     resp.hits.push_back(std::move(hit));
   }
+  if (req.filter.include_history) PutReplacementsFirst(resp.hits);
+  for (const RankedHit& h : resp.hits) ids.push_back(h.memory.id);
   access_->Note(ids);
   if (cache_ != nullptr) cache_->Put(cache_key, std::move(generation), resp, clock_.NowMs());
   resp.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -292,6 +326,12 @@ Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
   if (!q.ok()) {
     // A slow or broken embedder never fails a recall: the lexical channels still answer.
     plan.semantic_note = "query not embedded: " + q.status().ToString();
+    return out;
+  }
+  if (q->size() != 1 || q->dim != semantic.embedder->dim()) {
+    plan.semantic_note = "query not embedded: the embedder answered " + std::to_string(q->size()) +
+                         " vectors of " + std::to_string(q->dim) + " dimensions, expected 1 of " +
+                         std::to_string(semantic.embedder->dim());
     return out;
   }
   std::vector<float> query(q->row(0), q->row(0) + q->dim);
@@ -339,6 +379,10 @@ Result<RememberResult> MemoryService::Update(const UpdateRequest& req) {
     return InvalidArgument("nothing to update: give new content, tags, kind or confidence");
   }
   ASSIGN_OR_RETURN(PutResult put, store_.Update(req.id, patch));
+  // The new version has no vector yet, and the old one no longer answers.
+  if (SemanticParts semantic = Semantic(false); semantic.worker != nullptr) {
+    semantic.worker->Notify();
+  }
   return RememberResult{put.id, put.version, put.created, redactions};
 }
 

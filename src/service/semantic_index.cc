@@ -89,7 +89,11 @@ Result<std::vector<SemanticHit>> SemanticIndex::Search(const std::vector<float>&
   std::vector<SemanticHit> out;
   if (k <= 0) return out;
   std::shared_lock<std::shared_mutex> lock(mu_);
-  if (dim_ == 0 || static_cast<int>(query.size()) != dim_) return out;
+  if (dim_ == 0) return out;  // no vectors yet
+  if (static_cast<int>(query.size()) != dim_) {
+    return FailedPrecondition("query vector has " + std::to_string(query.size()) +
+                              " dimensions, the index " + std::to_string(dim_));
+  }
   std::vector<Partition*> parts = PartitionsFor(filter);
   if (parts.empty()) return out;
   int64_t total = 0;

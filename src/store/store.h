@@ -104,6 +104,9 @@ class Store {
   // Lexical search primitives (see the contracts above).
   virtual Result<TextResult> SearchText(const TextQuery& q) = 0;
   virtual Result<IdentResult> SearchIdents(const IdentQuery& q) = 0;
+  // The session neighbours of q.docs (core/search.h NeighbourQuery); unknown docs and docs
+  // without a session have none. At most 2 * radius per doc, nearest first on each side.
+  virtual Result<std::vector<Neighbour>> SessionNeighbours(const NeighbourQuery& q) = 0;
   // Loads rows by DocId; unknown ids are skipped. Order follows `docs`.
   virtual Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) = 0;
   // A value that changes whenever a memory visible to `filter`'s scopes is stored, superseded,

@@ -252,4 +252,60 @@ TEST_P(StoreContractTest, SearchIdentsHidesSupersededUnlessHistory) {
   EXPECT_THAT(store_->SearchIdents(q)->df, ElementsAre(0, 1));
 }
 
+// ---- SessionNeighbours ----
+
+TEST_P(StoreContractTest, SessionNeighboursAreTheNearestInWriteOrder) {
+  const std::vector<std::string> turns = {"alpha", "bravo", "charlie", "delta", "echo"};
+  std::map<std::string, std::string> id_of;
+  for (const std::string& w : turns) {
+    NewMemory m = Note("turn " + w);
+    m.session = "s1";
+    id_of[w] = MustPut(m).id;
+  }
+  NewMemory other = Note("turn foxtrot");
+  other.session = "s2";
+  MustPut(other);
+  MustPut(Note("turn golf"));  // no session
+  NewMemory elsewhere = Note("turn hotel", S("q"));
+  elsewhere.session = "s1";  // same session name, another scope
+  MustPut(elsewhere);
+  auto doc = [&](const std::string& word, const Scope& scope = S("p")) -> DocId {
+    Result<TextResult> r = store_->SearchText(TQ({word}, In(scope)));
+    EXPECT_TRUE(r.ok() && r->candidates.size() == 1) << word;
+    return r.ok() && !r->candidates.empty() ? r->candidates[0].doc : 0;
+  };
+  auto neighbours = [&](std::vector<DocId> docs, int radius) {
+    NeighbourQuery q;
+    q.docs = std::move(docs);
+    q.radius = radius;
+    q.filter = In(S("p"));
+    Result<std::vector<Neighbour>> r = store_->SessionNeighbours(q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::map<DocId, std::pair<DocId, int>> out;  // neighbour -> (of, distance)
+    if (r.ok()) {
+      for (const Neighbour& n : *r) out[n.doc] = {n.of, n.distance};
+    }
+    return out;
+  };
+  const DocId c = doc("charlie");
+  using Pair = std::pair<DocId, int>;
+  std::map<DocId, Pair> want = {{doc("bravo"), Pair{c, 1}},
+                                {doc("alpha"), Pair{c, 2}},
+                                {doc("delta"), Pair{c, 1}},
+                                {doc("echo"), Pair{c, 2}}};
+  EXPECT_EQ(neighbours({c}, 2), want);
+  want = {{doc("bravo"), Pair{c, 1}}, {doc("delta"), Pair{c, 1}}};
+  EXPECT_EQ(neighbours({c}, 1), want);
+  const DocId a = doc("alpha");
+  want = {{doc("bravo"), Pair{a, 1}}, {c, Pair{a, 2}}};
+  EXPECT_EQ(neighbours({a}, 2), want);
+  EXPECT_TRUE(neighbours({doc("foxtrot"), doc("golf"), 999'999'999}, 2).empty());
+  EXPECT_TRUE(neighbours({c}, 0).empty());
+
+  // A forgotten memory is no neighbour: the next one along takes its place.
+  ASSERT_TRUE(store_->Forget(id_of["bravo"], false).ok());
+  want = {{a, Pair{c, 1}}, {doc("delta"), Pair{c, 1}}, {doc("echo"), Pair{c, 2}}};
+  EXPECT_EQ(neighbours({c}, 2), want);
+}
+
 }  // namespace memex::store_contract

@@ -445,11 +445,14 @@ expect_body "pf_maps [read]: only the token's scopes" '[s["scope"] for s in d["s
 http POST /api/memories/list "${A[@]}" -d '{"filter":{"all_scopes":true},"limit":200}'
 expect_body "memories/list all_scopes [read]: narrowed to acme/*" \
   'sorted({m["workspace"] for m in d["memories"]})' "['acme']"
+# Semantic recall may add acme memories close to "roadmap"; what matters is other/x's.
 http POST /api/memories/recall "${A[@]}" -d '{"query":"roadmap","filter":{"all_scopes":true}}'
-expect_body "memories/recall all_scopes [read]: no other/x hit" 'd["total"]' 0
+expect_body "memories/recall all_scopes [read]: no other/x hit" \
+  '[h["memory"]["workspace"] for h in d["hits"] if h["memory"]["workspace"] == "other"]' "[]"
 auth_args admin
 http POST /api/memories/recall "${A[@]}" -d '{"query":"roadmap","filter":{"all_scopes":true}}'
-expect_body "memories/recall all_scopes [admin]: the other/x hit" 'd["total"]' 1
+expect_body "memories/recall all_scopes [admin]: the other/x hit" \
+  '[h["memory"]["id"] for h in d["hits"] if h["memory"]["workspace"] == "other"]' "['$OTHER1']"
 auth_args read
 http GET "/api/memories/$OTHER1" "${A[@]}"
 expect_http "GET /api/memories/{other/x id} [read] -> 404" native 404

@@ -206,7 +206,11 @@ Result<std::vector<SearchableDoc>> SelectSearchable(Connection& db, ScopeCache& 
   for (size_t begin = 0; begin < docs.size(); begin += kPerQuery) {
     size_t end = std::min(docs.size(), begin + kPerQuery);
     SqlBuilder b;
-    b.Sql("SELECT m.doc, m.updated_ms FROM memories m WHERE m.deleted_ms = 0 AND m.doc IN (");
+    // NOT INDEXED: rowid lookups of the listed docs; the planner would otherwise walk a scope's
+    // whole memories_scope_updated range for "scope_id IN (...)" (measured: 17 ms at 100k).
+    b.Sql(
+        "SELECT m.doc, m.updated_ms FROM memories m NOT INDEXED WHERE m.deleted_ms = 0 AND "
+        "m.doc IN (");
     for (size_t i = begin; i < end; ++i) {
       if (i != begin) b.Sql(", ");
       b.Int(docs[i]);

@@ -285,6 +285,13 @@ CREATE UNIQUE INDEX embeddings_doc ON embeddings(doc, model_id, chunk);
 CREATE INDEX embeddings_model_seq ON embeddings(model_id, seq);
 )sql";
 
+// Version 5: session context (Store::SessionNeighbours). The memories of one session in write
+// order, so recall can find the ones next to a hit; only memories that have a session.
+constexpr std::string_view kV5 = R"sql(
+CREATE INDEX memories_session ON memories(scope_id, session, created_ms, doc)
+  WHERE session <> '';
+)sql";
+
 Status EnsureMigrationsTable(Connection& db) {
   ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
   if (app_id != 0 && app_id != kApplicationId) {
@@ -326,6 +333,7 @@ const std::vector<Migration>& StoreMigrations() {
       {2, "auth_tokens: bearer tokens, hashed at rest", kV2},
       {3, "capture: sessions, events + events_fts, handoffs, lessons", kV3},
       {4, "embeddings: memory vectors per model", kV4},
+      {5, "memories_session: session neighbours for recall context", kV5},
   };
   return kMigrations;
 }

@@ -66,6 +66,7 @@ class SqliteStore final : public Store, public CaptureStore, public EmbeddingSto
   Result<StoreStats> Stats(const SearchFilter& filter) override;
   Result<TextResult> SearchText(const TextQuery& q) override;
   Result<IdentResult> SearchIdents(const IdentQuery& q) override;
+  Result<std::vector<Neighbour>> SessionNeighbours(const NeighbourQuery& q) override;
   // Tombstones are skipped like unknown ids (a search never hands them out).
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override;
   Status RecordAccess(const std::vector<AccessCount>& accesses) override;

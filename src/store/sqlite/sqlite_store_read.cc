@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/context_rows.h"
 #include "store/sqlite/filter_sql.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/row_codec.h"
@@ -260,6 +261,16 @@ Result<IdentResult> SqliteStore::SearchIdents(const IdentQuery& q) {
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, q.filter));
     ASSIGN_OR_RETURN(out, sqlite::SearchIdents(db, scopes, q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Neighbour>> SqliteStore::SessionNeighbours(const NeighbourQuery& q) {
+  std::vector<Neighbour> out;
+  if (q.docs.empty() || q.radius <= 0) return out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectSessionNeighbours(db, q));
     return Status::Ok();
   }));
   return out;

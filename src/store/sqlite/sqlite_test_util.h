@@ -75,6 +75,9 @@ class TempSqliteStore final : public Store {
   Result<StoreStats> Stats(const SearchFilter& f) override { return inner_->Stats(f); }
   Result<TextResult> SearchText(const TextQuery& q) override { return inner_->SearchText(q); }
   Result<IdentResult> SearchIdents(const IdentQuery& q) override { return inner_->SearchIdents(q); }
+  Result<std::vector<Neighbour>> SessionNeighbours(const NeighbourQuery& q) override {
+    return inner_->SessionNeighbours(q);
+  }
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override {
     return inner_->Hydrate(docs);
   }
