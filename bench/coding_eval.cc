@@ -413,7 +413,7 @@ Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_p
     dump.open(dump_path, std::ios::trunc);
     if (!dump) return Unavailable("cannot write " + dump_path);
     PrepareForDump(config);
-    std::cerr << "[coding] dumping candidates to " << dump_path << " (threshold off)\n";
+    std::cerr << "[coding] dumping candidates to " << dump_path << " (relevance gate off)\n";
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
                    ServiceStack::Open(tmp_parent, config, true));

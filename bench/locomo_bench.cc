@@ -105,7 +105,7 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
     dump.open(path, std::ios::trunc);
     if (!dump) return Unavailable("cannot write " + path);
     PrepareForDump(config);
-    std::cerr << "[locomo] dumping candidates to " << path << " (threshold off)\n";
+    std::cerr << "[locomo] dumping candidates to " << path << " (relevance gate off)\n";
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
                    ServiceStack::Open(tmp_parent, config, semantic));
@@ -125,6 +125,10 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
       req.memory.origin = Origin::kImport;
       req.memory.content = t.content;
       req.memory.created_ms = t.created_ms;
+      // Each LoCoMo session is a memex session ("D3:7" is turn 7 of session 3): recall's context
+      // channel finds the turns around a hit. Turns share their session's time, so write order
+      // decides which turn is next to which.
+      req.memory.session = conv.sample_id + "-" + t.dia_id.substr(0, t.dia_id.find(':'));
       reqs.push_back(std::move(req));
     }
     ASSIGN_OR_RETURN(std::vector<RememberResult> results, stack->service().RememberBatch(reqs));

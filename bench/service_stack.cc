@@ -39,6 +39,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(const std::string& tmp_
   if (!store.ok()) return store.status();
   SqliteStore* sqlite = store->get();
   stack->store_ = std::move(store).value();
+  stack->embedding_store_ = sqlite;
   stack->service_ = std::make_unique<MemoryService>(*stack->store_, stack->config_, stack->clock_,
                                                     *stack->redactor_);
   if (semantic) {

@@ -16,6 +16,7 @@
 #include "service/embedding_worker.h"
 #include "service/memory_service.h"
 #include "service/semantic_index.h"
+#include "store/embedding_store.h"
 #include "store/store.h"
 
 namespace memex::bench {
@@ -43,6 +44,12 @@ class ServiceStack {
   // Embeds every pending memory (semantic stacks; 0 otherwise). Returns how many.
   Result<int64_t> EmbedPending();
   bool semantic() const { return worker_ != nullptr; }
+  // The semantic parts the service uses; null unless semantic().
+  Embedder* embedder() { return embedder_.get(); }
+  SemanticIndex* index() { return index_.get(); }
+  EmbeddingWorker* worker() { return worker_.get(); }
+  // The store's vector side (the same SqliteStore as store()).
+  EmbeddingStore& embedding_store() { return *embedding_store_; }
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   // The data directory (database and WAL live under it).
@@ -54,6 +61,7 @@ class ServiceStack {
   SystemClock clock_;
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
+  EmbeddingStore* embedding_store_ = nullptr;  // store_, seen as its vector side
   std::unique_ptr<Embedder> embedder_;
   std::unique_ptr<SemanticIndex> index_;
   std::unique_ptr<EmbeddingWorker> worker_;
