@@ -1,4 +1,9 @@
-// Looking after the installation: stats, doctor, version, status.
+// Looking after the installation: stats, doctor, version, status, reindex (`memex reindex`
+// embeds every memory that has no vector of the configured model now, and removes vectors that
+// no longer serve).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "cli/query_args.h"
 #include "cli/session.h"
 #include "config/config_loader.h"
@@ -116,6 +122,14 @@ class StatusCommand : public Command {
       }
     }
 
+    // Vectors per embedding model (pending: live memories without one of that model).
+    std::vector<EmbeddingCounts> embeddings;
+    if (db_exists) {
+      if (Result<EmbeddingStore*> vectors = session.GetEmbeddingStore(); vectors.ok()) {
+        ASSIGN_OR_RETURN(embeddings, (*vectors)->EmbeddingStats(""));
+      }
+    }
+
     // Hook events waiting in the spool (docs/capture.md), and those it had to drop.
     const std::string spool_dir = (std::filesystem::path(config->data_dir) / "spool").string();
     bool spool_pending = false;
@@ -152,6 +166,15 @@ class StatusCommand : public Command {
       };
       doc["memories"] = {{"scope", scope.ok() ? counts(scope_stats) : Json(nullptr)},
                          {"all", counts(all_stats)}};
+      Json models = Json::array();
+      for (const EmbeddingCounts& c : embeddings) {
+        models.push_back({{"model", c.model},
+                          {"dim", c.dim},
+                          {"vectors", c.vectors},
+                          {"embedded", c.embedded},
+                          {"pending", c.pending}});
+      }
+      doc["embeddings"] = {{"provider", config->embedding.provider}, {"models", std::move(models)}};
       out.PrintJson(doc);
       return Status::Ok();
     }
@@ -184,6 +207,19 @@ class StatusCommand : public Command {
       }
       o << FormatCount(all_stats->live) << " live in " << all_stats->scopes.size()
         << (all_stats->scopes.size() == 1 ? " scope" : " scopes") << " in total\n";
+    }
+    o << "embeddings: ";
+    if (config->embedding.provider == "none") {
+      o << "off (embedding.provider \"none\")\n";
+    } else if (embeddings.empty()) {
+      o << config->embedding.provider << " provider; no vectors yet\n";
+    } else {
+      for (size_t i = 0; i < embeddings.size(); ++i) {
+        const EmbeddingCounts& c = embeddings[i];
+        o << (i ? "; " : "") << c.model << " (" << c.dim << " dims): " << FormatCount(c.embedded)
+          << " embedded, " << FormatCount(c.pending) << " pending";
+      }
+      o << '\n';
     }
     if (spool_pending || spool_dropped > 0) {
       o << "hook spool: " << (spool_pending ? "events waiting" : "empty");
@@ -366,11 +402,151 @@ class DoctorCommand : public Command {
   }
 };
 
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", s);
+  return buf;
+}
+
+// Memories per worker pass: the progress bar moves at least this often.
+constexpr int64_t kPass = 256;
+
+const EmbeddingCounts* Find(const std::vector<EmbeddingCounts>& counts, const std::string& model) {
+  for (const EmbeddingCounts& c : counts) {
+    if (c.model == model) return &c;
+  }
+  return nullptr;
+}
+
+class ReindexCommand : public Command {
+ public:
+  std::vector<Opt> Options() override {
+    return {
+        {"--force", "drop the configured model's vectors first and embed everything again",
+         &force_},
+        {"--prune", "delete the vectors of models other than the configured one", &prune_},
+        {"--dry-run", "show what would be embedded and deleted; change nothing", &dry_run_},
+    };
+  }
+
+  Status Run(Session& session) override {
+    ASSIGN_OR_RETURN(SemanticStack * stack, session.GetSemantic());
+    if (stack == nullptr) {
+      return FailedPrecondition(
+          "embedding.provider is \"none\": there is no model to index with (set [embedding] in "
+          "the config file, docs/configuration.md)");
+    }
+    ASSIGN_OR_RETURN(EmbeddingStore * store, session.GetEmbeddingStore());
+    const std::string model = stack->embedder->model_id();
+    ASSIGN_OR_RETURN(std::vector<EmbeddingCounts> before, store->EmbeddingStats(model));
+    const EmbeddingCounts* mine = Find(before, model);
+    const int64_t embedded = mine == nullptr ? 0 : mine->embedded;
+    const int64_t pending = mine == nullptr ? 0 : mine->pending;
+    std::vector<const EmbeddingCounts*> others;
+    for (const EmbeddingCounts& c : before) {
+      if (c.model != model && c.vectors > 0) others.push_back(&c);
+    }
+    const int64_t to_embed = force_ ? embedded + pending : pending;
+
+    Output& out = session.output();
+    if (dry_run_) {
+      if (out.json()) {
+        Json o = Json::array();
+        for (const EmbeddingCounts* c : others)
+          o.push_back({{"model", c->model}, {"vectors", c->vectors}});
+        out.PrintJson(Json{{"dry_run", true},
+                           {"model", model},
+                           {"dim", stack->embedder->dim()},
+                           {"would_embed", to_embed},
+                           {"would_drop", force_ && mine != nullptr ? mine->vectors : 0},
+                           {"other_models", std::move(o)},
+                           {"would_prune", prune_}});
+        return Status::Ok();
+      }
+      out.out() << "would embed " << FormatCount(to_embed) << " memories with " << model << " ("
+                << stack->embedder->dim() << " dimensions)";
+      if (force_ && mine != nullptr) {
+        out.out() << " after dropping its " << FormatCount(mine->vectors) << " vectors";
+      }
+      out.out() << '\n';
+      for (const EmbeddingCounts* c : others) {
+        out.out() << (prune_ ? "would delete " : "kept: ") << FormatCount(c->vectors)
+                  << " vectors of " << c->model << '\n';
+      }
+      return Status::Ok();
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    if (force_) {
+      RETURN_IF_ERROR(store->DropEmbeddings(model).status());
+      stack->worker->Rewind();
+    }
+    int64_t pruned = 0;
+    if (prune_) {
+      for (const EmbeddingCounts* c : others) {
+        ASSIGN_OR_RETURN(int64_t n, store->DropEmbeddings(c->model));
+        pruned += n;
+      }
+    }
+    ProgressBar bar(out.err(), "Embedding", session.deps().clock, session.ProgressEnabled());
+    int64_t done = 0;
+    bar.Update(0, to_embed);
+    // Bounded: every pass embeds at least one memory or ends the loop; new writes by other
+    // processes meanwhile are embedded too, up to twice the count seen at the start.
+    const int64_t max_passes = 2 * (to_embed / kPass + 1) + 1;
+    for (int64_t pass = 0; pass < max_passes; ++pass) {
+      Result<int64_t> n = stack->worker->RunOnce(kPass);
+      if (!n.ok()) {
+        bar.Finish();
+        return n.status().WithContext("embedding with " + model + " (" + FormatCount(done) +
+                                      " memories done; the rest stay pending, rerun to resume)");
+      }
+      if (*n == 0) break;
+      done += *n;
+      bar.Update(std::min(done, to_embed), to_embed);
+    }
+    bar.Finish();
+    ASSIGN_OR_RETURN(std::vector<EmbeddingCounts> after, store->EmbeddingStats(model));
+    const EmbeddingCounts* now = Find(after, model);
+    const int64_t left = now == nullptr ? 0 : now->pending;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (out.json()) {
+      out.PrintJson(Json{{"model", model},
+                         {"dim", stack->embedder->dim()},
+                         {"embedded", done},
+                         {"pending", left},
+                         {"vectors", now == nullptr ? 0 : now->vectors},
+                         {"pruned", pruned},
+                         {"seconds", seconds}});
+    } else {
+      out.out() << "embedded " << FormatCount(done) << " memories with " << model << " ("
+                << stack->embedder->dim() << " dimensions) in " << Seconds(seconds) << " s; "
+                << FormatCount(now == nullptr ? 0 : now->embedded) << " have a vector, "
+                << FormatCount(left) << " pending\n";
+      if (prune_) out.out() << "deleted " << FormatCount(pruned) << " vectors of other models\n";
+      if (!prune_ && !others.empty()) {
+        int64_t kept = 0;
+        for (const EmbeddingCounts* c : others) kept += c->vectors;
+        out.out() << FormatCount(kept) << " vectors of other models are kept ('memex reindex "
+                  << "--prune' deletes them)\n";
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  bool force_ = false;
+  bool prune_ = false;
+  bool dry_run_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<Command> NewStatsCommand() { return std::make_unique<StatsCommand>(); }
 std::unique_ptr<Command> NewDoctorCommand() { return std::make_unique<DoctorCommand>(); }
 std::unique_ptr<Command> NewVersionCommand() { return std::make_unique<VersionCommand>(); }
 std::unique_ptr<Command> NewStatusCommand() { return std::make_unique<StatusCommand>(); }
+std::unique_ptr<Command> NewReindexCommand() { return std::make_unique<ReindexCommand>(); }
 
 }  // namespace memex::cli

@@ -26,6 +26,7 @@ std::unique_ptr<Command> NewStatsCommand();
 std::unique_ptr<Command> NewDoctorCommand();
 std::unique_ptr<Command> NewVersionCommand();
 std::unique_ptr<Command> NewStatusCommand();
+std::unique_ptr<Command> NewReindexCommand();
 // mcp_command.cc
 std::unique_ptr<Command> NewMcpCommand();
 // serve_command.cc
@@ -63,6 +64,8 @@ inline constexpr CommandRow kCommandTable[] = {
      "memex export-dataset --format sft --all-scopes --out calls.jsonl", NewExportDatasetCommand},
     {"stats", "Counts by status, kind and scope", "memex stats --all-scopes", NewStatsCommand},
     {"doctor", "Check the config, data directory and database", "memex doctor", NewDoctorCommand},
+    {"reindex", "Embed every memory that has no vector of the configured model now",
+     "memex reindex --prune", NewReindexCommand},
     {"version", "Print the version", "memex version --json", NewVersionCommand},
     {"status", "Show version, config, data directory, database and scope", "memex status",
      NewStatusCommand},

@@ -61,15 +61,20 @@ Result<MemoryService*> Session::GetService() {
 
 Result<SemanticStack*> Session::GetSemantic() {
   if (semantic_opened_) return semantic_.get();
+  ASSIGN_OR_RETURN(EmbeddingStore * vectors, GetEmbeddingStore());
+  ASSIGN_OR_RETURN(semantic_, OpenSemantic(*config_, *vectors, 1));
+  semantic_opened_ = true;
+  return semantic_.get();
+}
+
+Result<EmbeddingStore*> Session::GetEmbeddingStore() {
   RETURN_IF_ERROR(GetService().status());
   auto* vectors = dynamic_cast<EmbeddingStore*>(store_.get());
   if (vectors == nullptr) {
     return FailedPrecondition("the '" + config_->storage.engine +
                               "' storage engine does not store vectors");
   }
-  ASSIGN_OR_RETURN(semantic_, OpenSemantic(*config_, *vectors, 1));
-  semantic_opened_ = true;
-  return semantic_.get();
+  return vectors;
 }
 
 Status Session::StartSemantic() {

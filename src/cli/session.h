@@ -118,6 +118,9 @@ class Session {
   // The semantic stack, opened now if it was not (nullptr for provider "none"). For `memex
   // reindex` and `memex status`. Errors: GetService's, OpenSemantic's.
   Result<SemanticStack*> GetSemantic();
+  // The local store's vectors (opens the service first). Errors: GetService's,
+  // kFailedPrecondition when the storage engine keeps no vectors.
+  Result<EmbeddingStore*> GetEmbeddingStore();
 
   // Lets a command that printed its own result still end with a non-zero code (doctor).
   void set_exit_code(ExitCode code) { exit_code_ = code; }
