@@ -202,16 +202,16 @@ void PrintSemantic(const BenchReport& report, std::ostream& out) {
       << any.embed_threads
       << " embedding threads) + vector index, product defaults, recall "
          "cache off ==\n";
-  out << Fmt("%10s %10s %10s %11s %9s %10s %9s %9s %9s %10s   %s\n", "size", "stored", "writes/s",
-             "embedded/s", "embed s", "lag s", "index s", "cold s", "vectors", "index MB",
-             "bar: embedded >= 300/s");
+  out << Fmt("%10s %10s %10s %11s %9s %10s %9s %9s %7s %7s %9s %10s   %s\n", "size", "stored",
+             "writes/s", "embedded/s", "embed s", "lag s", "index s", "cold s", "save s", "load s",
+             "vectors", "index MB", "bar: embedded >= 300/s");
   for (const auto& r : report.semantic) {
-    out << Fmt("%10s %10s %10s %11s %9.1f %10.1f %9.2f %9.2f %9s %10.1f   %s%s\n",
+    out << Fmt("%10s %10s %10s %11s %9.1f %10.1f %9.2f %9.2f %7.2f %7.2f %9s %10.1f   %s%s\n",
                WithCommas(r.size).c_str(), WithCommas(r.stored).c_str(),
                WithCommas(static_cast<int64_t>(r.writes_per_second)).c_str(),
                WithCommas(static_cast<int64_t>(r.embedded_per_second)).c_str(), r.embedded_seconds,
-               r.embed_lag_seconds, r.index_build_seconds, r.cold_index_seconds,
-               WithCommas(r.index_vectors).c_str(), Mb(r.index_memory_bytes),
+               r.embed_lag_seconds, r.index_build_seconds, r.cold_index_seconds, r.save_seconds,
+               r.load_seconds, WithCommas(r.index_vectors).c_str(), Mb(r.index_memory_bytes),
                Verdict(SemanticIngestPasses(r)),
                r.pending_after
                    ? Fmt(" (%lld still pending)", static_cast<long long>(r.pending_after)).c_str()
@@ -223,6 +223,8 @@ void PrintSemantic(const BenchReport& report, std::ostream& out) {
          "vector (lag: after the\nlast write). index s: from then until the first recall "
          "returned (the index catching up: vectors\nread, HNSW graph built past "
          "vector.hnsw_threshold); cold s: a fresh SemanticIndex over the whole store\n"
+         "(a restart without saved files); save s / load s: SemanticIndex::Persist, then a fresh\n"
+         "index loading the saved files (a restart with them)\n"
          "(a restarted server's first recall).\n";
   out << "Recall with the query embedded (" << any.recall.warmup << " warm-up, "
       << any.recall.per_class << " queries per class, interleaved):\n";
@@ -549,6 +551,8 @@ nlohmann::ordered_json ReportToJson(const BenchReport& report) {
                      {"ingest_pass", SemanticIngestPasses(s)},
                      {"index_build_seconds", s.index_build_seconds},
                      {"cold_index_seconds", s.cold_index_seconds},
+                     {"save_seconds", s.save_seconds},
+                     {"load_seconds", s.load_seconds},
                      {"index_vectors", s.index_vectors},
                      {"hnsw", s.hnsw},
                      {"index_memory_bytes", s.index_memory_bytes},

@@ -115,6 +115,10 @@ struct SemanticScaleResult {
   double index_build_seconds = 0;
   // A fresh SemanticIndex caught up over the whole store: a restarted server's first recall.
   double cold_index_seconds = 0;
+  // SemanticIndex::Persist of that index (graph included), and a fresh index with the same
+  // directory catching up from the saved files: a restarted server's first recall when saved.
+  double save_seconds = 0;
+  double load_seconds = 0;
   int64_t index_vectors = 0;
   bool hnsw = false;
   int64_t index_memory_bytes = 0;

@@ -186,11 +186,26 @@ Result<SemanticScaleResult> RunSemanticScale(int64_t size, const SemanticScaleOp
   r.memory = ReadProcMemory();
 
   {
-    std::cerr << "[" << WithCommas(size) << "] cold index build (a fresh SemanticIndex)\n";
-    SemanticIndex cold(stack->embedding_store(), r.model, stack->config().vector);
+    std::cerr << "[" << WithCommas(size)
+              << "] cold index build (a fresh SemanticIndex, no saved files)\n";
+    const std::string saved_dir = stack->dir() + "/vectors";
+    SemanticIndex cold(stack->embedding_store(), r.model, stack->config().vector, saved_dir);
     Stopwatch sw;
     RETURN_IF_ERROR(cold.CatchUp());
     r.cold_index_seconds = sw.ElapsedSeconds();
+    std::cerr << "[" << WithCommas(size) << "] saving the index, then loading it\n";
+    sw.Restart();
+    RETURN_IF_ERROR(cold.Persist(/*force=*/true));
+    r.save_seconds = sw.ElapsedSeconds();
+    SemanticIndex warm(stack->embedding_store(), r.model, stack->config().vector, saved_dir);
+    sw.Restart();
+    RETURN_IF_ERROR(warm.CatchUp());
+    r.load_seconds = sw.ElapsedSeconds();
+    if (warm.stats().loaded != warm.stats().vectors ||
+        warm.stats().vectors != cold.stats().vectors) {
+      return Internal("the saved index was not used: " + std::to_string(warm.stats().loaded) +
+                      " of " + std::to_string(warm.stats().vectors) + " vectors loaded");
+    }
   }
   return r;
 }

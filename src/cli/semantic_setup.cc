@@ -42,7 +42,8 @@ Result<std::unique_ptr<SemanticStack>> OpenSemantic(const Config& config, Embedd
   if (embedder == nullptr) return std::unique_ptr<SemanticStack>();
   auto stack = std::make_unique<SemanticStack>();
   stack->embedder = std::move(embedder);
-  stack->index = std::make_unique<SemanticIndex>(store, stack->embedder->model_id(), config.vector);
+  stack->index = std::make_unique<SemanticIndex>(store, stack->embedder->model_id(), config.vector,
+                                                 config.data_dir + "/vectors");
   EmbeddingWorker::Options options;
   options.batch_size = config.embedding.batch_size;
   stack->worker =

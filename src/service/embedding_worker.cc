@@ -76,6 +76,12 @@ Result<int64_t> EmbeddingWorker::RunOnce(int64_t max_docs) {
   // Whatever was stored is searchable now, even when a later batch failed.
   Status caught_up = index_.CatchUp();
   if (failure.ok()) failure = caught_up;
+  // Saving the graph spares the next process its rebuild; failing to only costs that.
+  if (done > 0) {
+    if (Status saved = index_.Persist(); !saved.ok()) {
+      LogWarn("vector index not saved: " + saved.ToString());
+    }
+  }
   if (!failure.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.failures += 1;

@@ -1,9 +1,14 @@
 #include "service/semantic_index.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+
+#include "vector/file_io.h"
 
 namespace memex {
 
@@ -19,15 +24,120 @@ constexpr int kReadPage = 1024;
 
 DocId DocOf(int64_t key) { return key / SemanticIndex::kMaxChunks; }
 
+constexpr std::string_view kManifestHeader = "memex-vectors 1";
+constexpr int64_t kMinSaveEvery = 1000;
+
+// "openai:text-embedding-3-small@256" -> "openai_text-embedding-3-small_256".
+std::string FileSafe(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    out += ok ? c : '_';
+  }
+  return out;
+}
+
+std::string Stamp(int64_t epoch, int64_t seq) {
+  return std::to_string(epoch) + ":" + std::to_string(seq);
+}
+
 }  // namespace
 
-SemanticIndex::SemanticIndex(EmbeddingStore& store, std::string model, const VectorConfig& config)
-    : store_(store), model_(std::move(model)), config_(config) {}
+SemanticIndex::SemanticIndex(EmbeddingStore& store, std::string model, const VectorConfig& config,
+                             std::string persist_dir)
+    : store_(store),
+      model_(std::move(model)),
+      config_(config),
+      persist_dir_(std::move(persist_dir)) {}
+
+std::string SemanticIndex::ModelDir() const { return persist_dir_ + "/" + FileSafe(model_); }
+
+bool SemanticIndex::LoadSaved() {
+  std::ifstream in(ModelDir() + "/manifest");
+  if (!in) return false;
+  std::string line;
+  std::getline(in, line);
+  if (line != kManifestHeader) return false;
+  std::string model;
+  int64_t epoch = -1, seq = -1, dim = 0;
+  std::map<Scope, std::unique_ptr<Partition>> parts;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string key;
+    words >> key;
+    if (key == "model") {
+      words >> model;
+    } else if (key == "epoch") {
+      words >> epoch;
+    } else if (key == "seq") {
+      words >> seq;
+    } else if (key == "dim") {
+      words >> dim;
+    } else if (key == "scope") {
+      std::string file, workspace, project;
+      words >> file >> workspace >> project;
+      if (model != model_ || epoch < 0 || seq < 0 || dim <= 0 || file.empty() ||
+          file.find('/') != std::string::npos) {
+        return false;
+      }
+      auto p = std::make_unique<Partition>(static_cast<int>(dim), config_);
+      Result<std::string> stamp = p->index.Load(ModelDir() + "/" + file);
+      if (!stamp.ok() || *stamp != Stamp(epoch, seq)) return false;
+      parts[Scope{workspace, project}] = std::move(p);
+    }
+  }
+  if (model != model_ || epoch < 0 || seq < 0 || dim <= 0 || parts.empty()) return false;
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  partitions_ = std::move(parts);
+  dim_ = static_cast<int>(dim);
+  epoch_ = epoch;
+  last_seq_ = seq;
+  added_since_save_ = 0;
+  loaded_ = 0;
+  for (const auto& [scope, p] : partitions_) loaded_ += p->index.size();
+  return true;
+}
+
+Status SemanticIndex::Persist(bool force) {
+  if (persist_dir_.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> one(catch_up_mu_);  // nothing is added while the files are written
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  int64_t total = 0;
+  for (const auto& [scope, p] : partitions_) total += p->index.size();
+  if (total == 0 || dim_ == 0) return Status::Ok();
+  const bool worth =
+      total > config_.hnsw_threshold && added_since_save_ >= std::max(kMinSaveEvery, total / 10);
+  if (!force && !worth) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(ModelDir(), ec);
+  if (ec) return Unavailable("cannot create " + ModelDir() + ": " + ec.message());
+  // Partition files first, the manifest last: a crash in between leaves an old manifest whose
+  // stamps the new files do not match, so the next start rebuilds instead of mixing them.
+  std::string manifest = std::string(kManifestHeader) + "\nmodel " + model_ + "\nepoch " +
+                         std::to_string(epoch_) + "\nseq " + std::to_string(last_seq_) + "\ndim " +
+                         std::to_string(dim_) + "\n";
+  int i = 0;
+  for (const auto& [scope, p] : partitions_) {
+    const std::string file = "p" + std::to_string(i++) + ".vidx";
+    RETURN_IF_ERROR(p->index.Save(ModelDir() + "/" + file, Stamp(epoch_, last_seq_)));
+    manifest += "scope " + file + " " + scope.workspace + " " + scope.project + "\n";
+  }
+  ASSIGN_OR_RETURN(AtomicFileWriter w, AtomicFileWriter::Open(ModelDir() + "/manifest"));
+  RETURN_IF_ERROR(w.Write(manifest.data(), manifest.size()));
+  RETURN_IF_ERROR(w.Commit());
+  added_since_save_ = 0;
+  return Status::Ok();
+}
 
 SemanticIndex::~SemanticIndex() = default;
 
 Status SemanticIndex::CatchUp() {
   std::lock_guard<std::mutex> one(catch_up_mu_);
+  if (!tried_load_) {
+    tried_load_ = true;
+    if (!persist_dir_.empty()) LoadSaved();
+  }
   int64_t after = 0;
   int64_t epoch = 0;
   {
@@ -43,6 +153,7 @@ Status SemanticIndex::CatchUp() {
       partitions_.clear();
       dim_ = 0;
       last_seq_ = 0;
+      added_since_save_ = 0;
       epoch_ = page.epoch;
       epoch = page.epoch;
       if (after != 0) {
@@ -65,6 +176,7 @@ Status SemanticIndex::CatchUp() {
       if (p == nullptr) p = std::make_unique<Partition>(dim_, config_);
       // A graph that could not take a vector leaves the index on exact scans: still correct.
       (void)p->index.AddBatch(batch.first.data(), batch.second.data(), batch.first.size());
+      added_since_save_ += static_cast<int64_t>(batch.first.size());
     }
     last_seq_ = page.last_seq;
     after = page.last_seq;
@@ -153,6 +265,7 @@ SemanticStats SemanticIndex::stats() const {
   s.dim = dim_;
   s.last_seq = last_seq_;
   s.scopes = static_cast<int64_t>(partitions_.size());
+  s.loaded = loaded_;
   for (const auto& [scope, p] : partitions_) {
     VectorIndexStats vs = p->index.stats();
     s.vectors += vs.size;

@@ -11,8 +11,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +46,7 @@ class FakeEmbedder : public Embedder {
   int max_tokens() const override { return 0; }
   Result<Embeddings> Embed(const std::vector<std::string>& texts) override {
     texts_embedded_ += static_cast<int64_t>(texts.size());
+    if (!texts.empty()) last_text_ = texts.back();
     Embeddings out{kDim, {}};
     for (const std::string& t : texts) {
       std::vector<float> v = Vector(t);
@@ -54,6 +57,7 @@ class FakeEmbedder : public Embedder {
 
   // Texts embedded so far (memories' chunks and queries).
   int64_t texts_embedded() const { return texts_embedded_; }
+  const std::string& last_text() const { return last_text_; }
 
   static std::vector<float> Vector(const std::string& text) {
     static const std::map<std::string, int> kConcepts = {
@@ -100,6 +104,7 @@ class FakeEmbedder : public Embedder {
 
  private:
   std::atomic<int64_t> texts_embedded_{0};
+  std::string last_text_;  // tests read it between calls, from one thread
 };
 
 // The endpoint is down.
@@ -144,8 +149,10 @@ class WrongDimEmbedder : public FakeEmbedder {
 
 // One embedder's semantic parts: index and worker over the fixture's store.
 struct Semantic {
-  Semantic(SqliteStore& store, Embedder& embedder, const VectorConfig& config)
-      : index(store, embedder.model_id(), config), worker(store, embedder, index, {}) {}
+  Semantic(SqliteStore& store, Embedder& embedder, const VectorConfig& config,
+           std::string persist_dir = "")
+      : index(store, embedder.model_id(), config, std::move(persist_dir)),
+        worker(store, embedder, index, {}) {}
   SemanticIndex index;
   EmbeddingWorker worker;
 };
@@ -180,9 +187,9 @@ class SemanticRecallTest : public ::testing::Test {
   }
 
   // Turns on semantic recall with `embedder` (the good fake unless told).
-  Semantic& UseEmbedder(Embedder* embedder = nullptr) {
+  Semantic& UseEmbedder(Embedder* embedder = nullptr, std::string persist_dir = "") {
     Embedder& e = embedder != nullptr ? *embedder : good_;
-    semantic_ = std::make_unique<Semantic>(*store_, e, config_.vector);
+    semantic_ = std::make_unique<Semantic>(*store_, e, config_.vector, std::move(persist_dir));
     service_->SetSemantic({&e, &semantic_->index, &semantic_->worker});
     return *semantic_;
   }
@@ -624,6 +631,72 @@ INSTANTIATE_TEST_SUITE_P(
                                       },
                                       StatusCode::kFailedPrecondition, "dimension"}),
     [](const ::testing::TestParamInfo<BadEmbedderCase>& info) { return info.param.name; });
+
+TEST_F(SemanticRecallTest, SavedIndexIsLoadedByTheNextProcessAndCaughtUp) {
+  const std::string vectors = (dir_ / "vectors").string();
+  config_.vector.hnsw_threshold = 2;  // the partition has a graph worth saving
+  Semantic& first = UseEmbedder(nullptr, vectors);
+  const std::string invoices = Put(kInvoices);
+  Put("the deploy runs every friday afternoon");
+  Put("kitten photos go in the shared album");
+  EXPECT_TRUE(first.index.Persist().ok()) << "not worth it yet: a no-op";
+  EXPECT_FALSE(fs::exists(dir_ / "vectors"));
+  ASSERT_TRUE(first.index.Persist(/*force=*/true).ok());
+  ASSERT_TRUE(fs::exists(dir_ / "vectors" / "fake-bow-v1" / "manifest"));
+  Put("lunch break at noon");  // after the save: caught up from the store, not the files
+
+  CloseStore();
+  OpenStore();
+  Semantic& second = UseEmbedder(nullptr, vectors);
+  ASSERT_TRUE(second.index.CatchUp().ok());
+  EXPECT_EQ(second.index.stats().loaded, 3);
+  EXPECT_EQ(second.index.stats().vectors, 4);
+  RecallResponse r = Recall(kParaphrase);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].memory.id, invoices);
+  EXPECT_GT(r.hits[0].channels.similarity, 0.5);
+
+  // A damaged manifest is ignored: the index is rebuilt from the store.
+  CloseStore();
+  {
+    std::ofstream bad(dir_ / "vectors" / "fake-bow-v1" / "manifest", std::ios::trunc);
+    bad << "memex-vectors 1\nmodel fake-bow-v1\nepoch 0\nseq 99\ndim 64\nscope p0.vidx ws p\n";
+  }
+  OpenStore();
+  Semantic& third = UseEmbedder(nullptr, vectors);
+  ASSERT_TRUE(third.index.CatchUp().ok());
+  EXPECT_EQ(third.index.stats().loaded, 0) << "the files' stamps do not match the manifest";
+  EXPECT_EQ(third.index.stats().vectors, 4);
+  r = Recall(kParaphrase);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].memory.id, invoices);
+
+  // Saved again, then the model's vectors are dropped (a new epoch): the files are not used.
+  ASSERT_TRUE(third.index.Persist(true).ok());
+  CloseStore();
+  OpenStore();
+  ASSERT_TRUE(store_->DropEmbeddings("fake-bow-v1").ok());
+  Semantic& fourth = UseEmbedder(nullptr, vectors);
+  ASSERT_TRUE(fourth.index.CatchUp().ok());
+  EXPECT_EQ(fourth.index.stats().vectors, 0);
+}
+
+TEST_F(SemanticRecallTest, OnlyTheFirstFortyWordsOfAQueryAreEmbedded) {
+  UseEmbedder();
+  const std::string invoices = Put(kInvoices);
+  std::string query = "database keeps client bills";
+  for (int i = 0; i < 60; ++i) query += " filler" + std::to_string(i);
+  RecallResponse r = Recall(query);
+  std::vector<std::string> words;
+  std::istringstream in(good_.last_text());
+  for (std::string w; in >> w;) words.push_back(w);
+  ASSERT_EQ(words.size(), 40u);
+  EXPECT_EQ(words.front(), "database");
+  EXPECT_EQ(words.back(), "filler35");
+  EXPECT_TRUE(r.plan.semantic);
+  Recall("database   keeps\tclient bills");  // short: embedded as it is
+  EXPECT_EQ(good_.last_text(), "database   keeps\tclient bills");
+}
 
 }  // namespace
 }  // namespace memex
