@@ -232,6 +232,7 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
     if (c.context_part != 0) {
       out += " + context " + Score(c.context_part) + " (" + Score(c.context) + ")";
     }
+    if (c.time_part != 0) out += " + time " + Score(c.time_part);
     out += " = " + Score(hit.score) + "\n";
     if (c.similarity != 0) out += "    coverage of the query: " + Score(c.coverage) + "\n";
     out += "    matched terms: " + (c.matched_terms.empty() ? "-" : Join(c.matched_terms, ", "));
@@ -277,6 +278,11 @@ std::string FormatPlan(const QueryPlan& plan) {
   } else {
     out += "  semantic:     no (" +
            (plan.semantic_note.empty() ? std::string("lexical only") : plan.semantic_note) + ")\n";
+  }
+  if (plan.time) {
+    out += "  time:         \"" + plan.time->phrase +
+           "\" = " + FormatRfc3339Ms(plan.time->start_ms).substr(0, 10) + " to " +
+           FormatRfc3339Ms(plan.time->end_ms).substr(0, 10) + "\n";
   }
   if (plan.context_added > 0) {
     out += "  context:      " + Plural(plan.context_added, "memory") +

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/time_util.h"
 #include "codec/memory_json.h"
 #include "http/memory_wire.h"
 
@@ -41,11 +42,13 @@ Json HitJson(const RankedHit& hit, int rank, bool explain) {
         {"vector", c.vector},
         {"recency", c.recency},
         {"context", c.context},
+        {"time", c.time},
         {"text_part", c.text_part},
         {"exact_part", c.exact_part},
         {"vector_part", c.vector_part},
         {"recency_part", c.recency_part},
         {"context_part", c.context_part},
+        {"time_part", c.time_part},
         {"matched_terms", c.matched_terms},
         {"matched_identifiers", c.matched_identifiers},
     };
@@ -83,6 +86,10 @@ Json PlanJson(const QueryPlan& plan) {
           {"semantic_note", plan.semantic_note},
           {"relevance", plan.relevance},
           {"gated", plan.gated},
+          {"time", plan.time ? Json{{"phrase", plan.time->phrase},
+                                    {"from", FormatRfc3339Ms(plan.time->start_ms)},
+                                    {"to", FormatRfc3339Ms(plan.time->end_ms)}}
+                             : Json(nullptr)},
           {"context_added", plan.context_added},
           {"weak_dropped", plan.weak_dropped}};
 }

@@ -50,6 +50,8 @@ struct RecallConfig {
   double weight_exact = 0.25;    // recall.weight_exact: exact-identifier channel weight
   double weight_recency = 0.15;  // recall.weight_recency: recency channel weight
   double weight_vector = 0.60;   // recall.weight_vector: semantic (embedding) channel weight
+  // recall.weight_time: the time channel (a memory written in the period the query names)
+  double weight_time = 0.30;
   // recall.fusion: "weighted" (sum of weighted normalised channel scores) or "rrf" (weighted
   // reciprocal rank fusion, rank-based: sum of weight / (rrf_k + rank))
   std::string fusion = "weighted";

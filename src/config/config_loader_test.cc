@@ -56,6 +56,7 @@ const std::vector<std::string>& AllKeys() {
       "recall.bm25_b",
       "recall.stop_words",
       "recall.weight_vector",
+      "recall.weight_time",
       "recall.fusion",
       "recall.rrf_k",
       "recall.vector_candidates",
@@ -150,6 +151,7 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.bm25_b, b.recall.bm25_b);
   EXPECT_EQ(a.recall.stop_words, b.recall.stop_words);
   EXPECT_DOUBLE_EQ(a.recall.weight_vector, b.recall.weight_vector);
+  EXPECT_DOUBLE_EQ(a.recall.weight_time, b.recall.weight_time);
   EXPECT_EQ(a.recall.fusion, b.recall.fusion);
   EXPECT_DOUBLE_EQ(a.recall.rrf_k, b.recall.rrf_k);
   EXPECT_EQ(a.recall.vector_candidates, b.recall.vector_candidates);

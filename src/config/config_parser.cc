@@ -353,6 +353,7 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Double("weight_exact", out.weight_exact, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_recency", out.weight_recency, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_vector", out.weight_vector, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_time", out.weight_time, 0, 1));
   RETURN_IF_ERROR(r.OneOf("fusion", out.fusion, {"weighted", "rrf"}));
   RETURN_IF_ERROR(r.Double("rrf_k", out.rrf_k, 0, kHuge));
   RETURN_IF_ERROR(r.Int("vector_candidates", out.vector_candidates, 1, 10000));

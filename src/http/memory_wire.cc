@@ -307,11 +307,13 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                       {"vector", c.vector},
                       {"recency", c.recency},
                       {"context", c.context},
+                      {"time", c.time},
                       {"text_part", c.text_part},
                       {"exact_part", c.exact_part},
                       {"vector_part", c.vector_part},
                       {"recency_part", c.recency_part},
                       {"context_part", c.context_part},
+                      {"time_part", c.time_part},
                       {"matched_terms", c.matched_terms},
                       {"matched_identifiers", c.matched_identifiers}}}});
   }
@@ -333,6 +335,10 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                {"relevance", p.relevance},
                {"gated", p.gated},
                {"context_added", p.context_added},
+               {"time", p.time ? Json{{"phrase", p.time->phrase},
+                                      {"start_ms", p.time->start_ms},
+                                      {"end_ms", p.time->end_ms}}
+                               : Json(nullptr)},
                {"weak_dropped", p.weak_dropped}};
   return Dump(Json{{"hits", std::move(hits)},
                    {"total", resp.total_candidates},
@@ -364,11 +370,13 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
         RETURN_IF_ERROR(ReadDouble(cj, "vector", c.vector));
         RETURN_IF_ERROR(ReadDouble(cj, "recency", c.recency));
         RETURN_IF_ERROR(ReadDouble(cj, "context", c.context));
+        RETURN_IF_ERROR(ReadDouble(cj, "time", c.time));
         RETURN_IF_ERROR(ReadDouble(cj, "text_part", c.text_part));
         RETURN_IF_ERROR(ReadDouble(cj, "exact_part", c.exact_part));
         RETURN_IF_ERROR(ReadDouble(cj, "vector_part", c.vector_part));
         RETURN_IF_ERROR(ReadDouble(cj, "recency_part", c.recency_part));
         RETURN_IF_ERROR(ReadDouble(cj, "context_part", c.context_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "time_part", c.time_part));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_terms", c.matched_terms));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_identifiers", c.matched_identifiers));
       }
@@ -411,6 +419,13 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
     RETURN_IF_ERROR(ReadBool(pj, "gated", p.gated));
     RETURN_IF_ERROR(ReadInt(pj, "context_added", p.context_added));
     RETURN_IF_ERROR(ReadInt(pj, "weak_dropped", p.weak_dropped));
+    if (const Json* t = Field(pj, "time"); t != nullptr && t->is_object()) {
+      TimeWindow w;
+      RETURN_IF_ERROR(ReadString(*t, "phrase", w.phrase));
+      RETURN_IF_ERROR(ReadInt(*t, "start_ms", w.start_ms));
+      RETURN_IF_ERROR(ReadInt(*t, "end_ms", w.end_ms));
+      p.time = std::move(w);
+    }
   }
   return resp;
 }

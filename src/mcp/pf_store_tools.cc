@@ -23,11 +23,13 @@ Json Explain(const ChannelScores& c) {
               {"vector", c.vector},
               {"recency", c.recency},
               {"context", c.context},
+              {"time", c.time},
               {"text_part", c.text_part},
               {"exact_part", c.exact_part},
               {"vector_part", c.vector_part},
               {"recency_part", c.recency_part},
               {"context_part", c.context_part},
+              {"time_part", c.time_part},
               {"matched_terms", c.matched_terms},
               {"matched_identifiers", c.matched_identifiers}};
 }

@@ -184,11 +184,17 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     d.channels.vector = std::clamp((v.similarity - floor) / (1.0 - floor), 0.0, 1.0);
   }
 
-  // Recency and fusion.
+  // Recency, time and fusion. A period a query names is usually talked about during it or in
+  // the days after ("what did we decide in June"), hardly before.
   double half_life_ms = std::max(config.recency_half_life_days, 1e-6) * 86400000.0;
+  constexpr int64_t kBeforeMs = 86400000LL, kAfterMs = 14 * 86400000LL;
   for (ScoredDoc& d : out) {
     double age_ms = std::max<double>(0, static_cast<double>(now_ms - d.updated_ms));
     d.channels.recency = 1.0 / (1.0 + age_ms / half_life_ms);
+    if (plan.time && d.updated_ms >= plan.time->start_ms - kBeforeMs &&
+        d.updated_ms <= plan.time->end_ms + kAfterMs) {
+      d.channels.time = 1;
+    }
   }
   if (config.fusion == "rrf") {
     // Rank of each memory in each channel (1 = best); a channel that missed it adds nothing.
@@ -210,13 +216,15 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     std::vector<double> e = ranks([](const ChannelScores& c) { return c.exact; });
     std::vector<double> v = ranks([](const ChannelScores& c) { return c.similarity; });
     std::vector<double> r = ranks([](const ChannelScores& c) { return c.recency; });
+    std::vector<double> tm = ranks([](const ChannelScores& c) { return c.time; });
     for (size_t i = 0; i < out.size(); ++i) {
       ChannelScores& c = out[i].channels;
       c.text_part = config.weight_text * t[i];
       c.exact_part = config.weight_exact * e[i];
       c.vector_part = config.weight_vector * v[i];
       c.recency_part = config.weight_recency * r[i];
-      out[i].score = c.text_part + c.exact_part + c.vector_part + c.recency_part;
+      c.time_part = config.weight_time * tm[i];
+      out[i].score = c.text_part + c.exact_part + c.vector_part + c.recency_part + c.time_part;
     }
   } else {
     for (ScoredDoc& d : out) {
@@ -225,7 +233,8 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
       c.exact_part = config.weight_exact * c.exact;
       c.vector_part = config.weight_vector * c.vector;
       c.recency_part = config.weight_recency * c.recency;
-      d.score = c.text_part + c.exact_part + c.vector_part + c.recency_part;
+      c.time_part = config.weight_time * c.time;
+      d.score = c.text_part + c.exact_part + c.vector_part + c.recency_part + c.time_part;
     }
   }
   SortByScore(out);

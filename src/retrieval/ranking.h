@@ -5,7 +5,9 @@
 //   exact   = share of the query's identifier IDF mass a memory contains (IDF-boosted);
 //   vector  = cosine similarity of the query's and the memory's embeddings, rescaled from
 //             [similarity_floor, 1] to [0, 1];
-//   recency = 1 / (1 + age_days / half_life_days).
+//   recency = 1 / (1 + age_days / half_life_days);
+//   time    = 1 when the memory was written from a day before to two weeks after the period
+//             the query names ("in June 2023", "last week"; plan.time), else 0.
 //   score   = w_text * text + w_exact * exact + w_vector * vector + w_recency * recency
 //             (fusion "weighted"), or sum of w_c / (rrf_k + rank_c) over the channels that
 //             found the memory (fusion "rrf").
@@ -24,6 +26,7 @@
 #include "config/config.h"
 #include "core/memory.h"
 #include "core/search.h"
+#include "retrieval/time_expr.h"
 
 namespace memex {
 
@@ -37,12 +40,13 @@ struct QueryPlan {
   int64_t doc_count = 0;
   bool windowed = false;
   bool pruned = false;
-  bool semantic = false;      // the vector channel took part
-  std::string semantic_note;  // why it did not, when it should have (embedder down, ...)
-  double relevance = -1;      // QueryRelevance of the candidates; -1 = not gated (lexical)
-  bool gated = false;         // relevance was under recall.min_relevance: nothing was returned
-  int64_t context_added = 0;  // memories found only as session neighbours of hits
-  int64_t weak_dropped = 0;   // candidates under recall.min_score_ratio of the best score
+  bool semantic = false;           // the vector channel took part
+  std::string semantic_note;       // why it did not, when it should have (embedder down, ...)
+  double relevance = -1;           // QueryRelevance of the candidates; -1 = not gated (lexical)
+  bool gated = false;              // relevance was under recall.min_relevance: nothing was returned
+  int64_t context_added = 0;       // memories found only as session neighbours of hits
+  int64_t weak_dropped = 0;        // candidates under recall.min_score_ratio of the best score
+  std::optional<TimeWindow> time;  // the period the query names (time channel), if any
 };
 
 struct ChannelScores {
@@ -55,11 +59,13 @@ struct ChannelScores {
   double recency = 0;     // [0,1]
   double context = 0;     // the best fused score among the hits it is a session neighbour of,
                           // divided by the distance to it (0 = none)
+  double time = 0;        // 1 when written in (or just after) the period the query names
   double text_part = 0;   // weighted contributions; sum = final score
   double exact_part = 0;
   double vector_part = 0;
   double recency_part = 0;
   double context_part = 0;
+  double time_part = 0;
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };

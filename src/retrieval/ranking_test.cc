@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace memex {
 namespace {
@@ -146,6 +147,33 @@ TEST(Context, NeighboursGainAShareOfTheBestParentAndMayJoin) {
   for (size_t i = 1; i < fused.size(); ++i) EXPECT_GE(fused[i - 1].score, fused[i].score);
   cfg.weight_context = 0;
   EXPECT_TRUE(ContextParents(fused, cfg).empty());
+}
+
+TEST(Fuse, TimeChannelFavoursMemoriesWrittenInOrJustAfterTheNamedPeriod) {
+  RecallConfig cfg;
+  const int64_t day = 86400000;
+  QueryPlan plan;
+  plan.terms = {"x"};
+  plan.time = TimeWindow{100 * day, 101 * day - 1, "some day"};
+  TextResult t;
+  t.doc_count = 10;
+  t.avg_doc_len = 5;
+  t.terms = {{4, false}};
+  // Same text score: written before the window, in it, ten days after it, a month after it.
+  t.candidates = {{1, {1}, 5, 90 * day},
+                  {2, {1}, 5, 100 * day + 5},
+                  {3, {1}, 5, 110 * day},
+                  {4, {1}, 5, 130 * day}};
+  auto out = FuseChannels(plan, t, IdentResult{}, {}, 200 * day, cfg);
+  ASSERT_EQ(out.size(), 4u);
+  std::map<DocId, double> time;
+  for (const auto& d : out) {
+    time[d.doc] = d.channels.time;
+    EXPECT_NEAR(d.channels.time_part, cfg.weight_time * d.channels.time, 1e-12);
+  }
+  EXPECT_EQ(time, (std::map<DocId, double>{{1, 0}, {2, 1}, {3, 1}, {4, 0}}));
+  EXPECT_EQ(out[0].doc, 3);  // in the window, and the newer of the two
+  EXPECT_EQ(out[1].doc, 2);
 }
 
 }  // namespace

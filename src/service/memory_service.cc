@@ -242,6 +242,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   RecallResponse resp;
   resp.plan = AnalyzeQuery(req.query, rc);
   QueryPlan& plan = resp.plan;
+  if (rc.weight_time > 0) plan.time = FindTimeWindow(req.query, clock_.NowMs());
 
   TextResult text;
   if (!plan.terms.empty()) {
