@@ -408,13 +408,7 @@ Result<CodingResult> RunCoding(const std::string& path, const std::string& tmp_p
 
   std::ofstream dump;
   Config config = settings.config;
-  if (!settings.dump_dir.empty()) {
-    const std::string dump_path = settings.dump_dir + "/coding.jsonl";
-    dump.open(dump_path, std::ios::trunc);
-    if (!dump) return Unavailable("cannot write " + dump_path);
-    PrepareForDump(config);
-    std::cerr << "[coding] dumping candidates to " << dump_path << " (relevance gate off)\n";
-  }
+  RETURN_IF_ERROR(OpenDump(settings, "coding", dump, config));
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
                    ServiceStack::Open(tmp_parent, config, true));
   MemoryService& service = stack->service();

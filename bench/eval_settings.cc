@@ -1,6 +1,7 @@
 #include "eval_settings.h"
 
 #include <charconv>
+#include <iostream>
 #include <map>
 #include <optional>
 
@@ -45,6 +46,17 @@ void PrepareForDump(Config& config) {
   config.recall.min_relevance = 0;
   config.recall.max_limit = std::max(config.recall.max_limit, kDumpLimit);
   config.recall.cache_entries = 0;
+}
+
+Status OpenDump(const EvalSettings& settings, const std::string& name, std::ofstream& out,
+                Config& config) {
+  if (settings.dump_dir.empty()) return Status::Ok();
+  const std::string path = settings.dump_dir + "/" + name + ".jsonl";
+  out.open(path, std::ios::trunc);
+  if (!out) return Unavailable("cannot write " + path);
+  PrepareForDump(config);
+  std::cerr << "[" << name << "] dumping candidates to " << path << " (relevance gate off)\n";
+  return Status::Ok();
 }
 
 }  // namespace memex::bench

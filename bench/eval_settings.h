@@ -5,6 +5,7 @@
 // Pure data and one parser; no shared state.
 #pragma once
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ Result<Config> ConfigWithSettings(const std::vector<std::string>& settings);
 // With a dump, the relevance gate is off and every candidate is returned with its channels, so
 // that an offline sweep sees what the gate would have dropped.
 void PrepareForDump(Config& config);
+
+// Opens <settings.dump_dir>/<name>.jsonl for writing and prepares `config` for it (nothing
+// when there is no dump directory: `out` stays closed). Errors: kUnavailable (cannot write).
+Status OpenDump(const EvalSettings& settings, const std::string& name, std::ofstream& out,
+                Config& config);
 
 // Hits asked per query when dumping (every candidate).
 inline constexpr int kDumpLimit = 1000;

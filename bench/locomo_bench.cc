@@ -100,13 +100,7 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
                                     bool semantic) {
   std::ofstream dump;
   Config config = settings.config;
-  if (semantic && !settings.dump_dir.empty()) {
-    const std::string path = settings.dump_dir + "/locomo.jsonl";
-    dump.open(path, std::ios::trunc);
-    if (!dump) return Unavailable("cannot write " + path);
-    PrepareForDump(config);
-    std::cerr << "[locomo] dumping candidates to " << path << " (relevance gate off)\n";
-  }
+  if (semantic) RETURN_IF_ERROR(OpenDump(settings, "locomo", dump, config));
   ASSIGN_OR_RETURN(std::unique_ptr<ServiceStack> stack,
                    ServiceStack::Open(tmp_parent, config, semantic));
   out.memories = 0;
