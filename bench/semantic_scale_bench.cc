@@ -195,7 +195,7 @@ Result<SemanticScaleResult> RunSemanticScale(int64_t size, const SemanticScaleOp
     r.cold_index_seconds = sw.ElapsedSeconds();
     std::cerr << "[" << WithCommas(size) << "] saving the index, then loading it\n";
     sw.Restart();
-    RETURN_IF_ERROR(cold.Persist(/*force=*/true));
+    RETURN_IF_ERROR(cold.Persist(SemanticIndex::SaveWhen::kAlways));
     r.save_seconds = sw.ElapsedSeconds();
     SemanticIndex warm(stack->embedding_store(), r.model, stack->config().vector, saved_dir);
     sw.Restart();

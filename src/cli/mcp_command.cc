@@ -44,6 +44,7 @@ class McpCommand : public Command {
     LogInfo("mcp: serving stdio, default scope " + scope.scope.ToString());
     Status st = transport.Run(session.deps().in, session.deps().out);
     LogInfo("mcp: stdin closed, exiting");
+    session.StopSemantic();
     return st;
   }
 };

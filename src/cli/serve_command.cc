@@ -151,6 +151,7 @@ class ServeCommand : public Command {
     bool failed = !server->running();
     server->Stop();
     hooks.Stop();  // after the listener: no new events, the queued ones are stored
+    session.StopSemantic();
     session.deps().err << "memex: stopped\n";
     if (failed && sig == 0) return Unavailable("the HTTP listener stopped unexpectedly");
     return Status::Ok();

@@ -67,6 +67,15 @@ Result<SemanticStack*> Session::GetSemantic() {
   return semantic_.get();
 }
 
+void Session::StopSemantic() {
+  if (semantic_ == nullptr || semantic_->index == nullptr) return;
+  if (service_ != nullptr) service_->SetSemantic(SemanticParts{});
+  semantic_->worker.reset();  // stops its thread: nothing is added while the files are written
+  if (Status st = semantic_->index->Persist(SemanticIndex::SaveWhen::kChanged); !st.ok()) {
+    LogWarn("vector index not saved: " + st.ToString());
+  }
+}
+
 Result<EmbeddingStore*> Session::GetEmbeddingStore() {
   RETURN_IF_ERROR(GetService().status());
   auto* vectors = dynamic_cast<EmbeddingStore*>(store_.get());

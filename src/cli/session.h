@@ -115,6 +115,10 @@ class Session {
   // When it cannot be opened (no model files, a bad endpoint URL) the reason is logged and
   // recall stays lexical. Errors: GetService's.
   Status StartSemantic();
+  // The end of `memex serve` or `memex mcp`: stops the embedding worker and saves the vector
+  // index if vectors arrived since it was last saved (a restart then loads it instead of
+  // rebuilding it). Failures are logged, never returned.
+  void StopSemantic();
   // The semantic stack, opened now if it was not (nullptr for provider "none"). For `memex
   // reindex` and `memex status`. Errors: GetService's, OpenSemantic's.
   Result<SemanticStack*> GetSemantic();

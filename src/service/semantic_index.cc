@@ -99,16 +99,19 @@ bool SemanticIndex::LoadSaved() {
   return true;
 }
 
-Status SemanticIndex::Persist(bool force) {
+Status SemanticIndex::Persist(SaveWhen when) {
   if (persist_dir_.empty()) return Status::Ok();
   std::lock_guard<std::mutex> one(catch_up_mu_);  // nothing is added while the files are written
   std::shared_lock<std::shared_mutex> lock(mu_);
   int64_t total = 0;
   for (const auto& [scope, p] : partitions_) total += p->index.size();
   if (total == 0 || dim_ == 0) return Status::Ok();
-  const bool worth =
-      total > config_.hnsw_threshold && added_since_save_ >= std::max(kMinSaveEvery, total / 10);
-  if (!force && !worth) return Status::Ok();
+  const bool graph = total > config_.hnsw_threshold;
+  const bool save = when == SaveWhen::kAlways ||
+                    (when == SaveWhen::kChanged && graph && added_since_save_ > 0) ||
+                    (when == SaveWhen::kWorthIt && graph &&
+                     added_since_save_ >= std::max(kMinSaveEvery, total / 10));
+  if (!save) return Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(ModelDir(), ec);
   if (ec) return Unavailable("cannot create " + ModelDir() + ": " + ec.message());

@@ -81,11 +81,14 @@ class SemanticIndex {
   Result<std::vector<SemanticHit>> Search(const std::vector<float>& query,
                                           const SearchFilter& filter, int k);
 
-  // Saves the partitions when it is worth it: a graph exists (more vectors than
-  // vector.hnsw_threshold in all) and a tenth of them (at least 1,000) arrived since the last
-  // save; `force` saves whenever there is anything. Searches go on meanwhile; CatchUp waits.
-  // No-op without a persist_dir. Errors: kUnavailable (I/O); the files then stay as they were.
-  Status Persist(bool force = false);
+  // When Persist saves: kWorthIt (the embedding worker, after a pass) when a graph exists (more
+  // vectors than vector.hnsw_threshold in all) and a tenth of them (at least 1,000) arrived
+  // since the last save; kChanged (a server stopping) when a graph exists and anything arrived;
+  // kAlways whenever there is anything.
+  enum class SaveWhen { kWorthIt, kChanged, kAlways };
+  // Saves the partitions and the manifest. Searches go on meanwhile; CatchUp waits. No-op
+  // without a persist_dir. Errors: kUnavailable (I/O); the files then stay as they were.
+  Status Persist(SaveWhen when = SaveWhen::kWorthIt);
 
   SemanticStats stats() const;
   // The newest stored vector this index holds (what a cached answer depends on).

@@ -641,7 +641,7 @@ TEST_F(SemanticRecallTest, SavedIndexIsLoadedByTheNextProcessAndCaughtUp) {
   Put("kitten photos go in the shared album");
   EXPECT_TRUE(first.index.Persist().ok()) << "not worth it yet: a no-op";
   EXPECT_FALSE(fs::exists(dir_ / "vectors"));
-  ASSERT_TRUE(first.index.Persist(/*force=*/true).ok());
+  ASSERT_TRUE(first.index.Persist(SemanticIndex::SaveWhen::kAlways).ok());
   ASSERT_TRUE(fs::exists(dir_ / "vectors" / "fake-bow-v1" / "manifest"));
   Put("lunch break at noon");  // after the save: caught up from the store, not the files
 
@@ -672,7 +672,9 @@ TEST_F(SemanticRecallTest, SavedIndexIsLoadedByTheNextProcessAndCaughtUp) {
   EXPECT_EQ(r.hits[0].memory.id, invoices);
 
   // Saved again, then the model's vectors are dropped (a new epoch): the files are not used.
-  ASSERT_TRUE(third.index.Persist(true).ok());
+  // Nothing arrived since the third index was built from the store: kChanged saves, since it
+  // was never saved.
+  ASSERT_TRUE(third.index.Persist(SemanticIndex::SaveWhen::kChanged).ok());
   CloseStore();
   OpenStore();
   ASSERT_TRUE(store_->DropEmbeddings("fake-bow-v1").ok());
