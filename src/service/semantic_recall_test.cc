@@ -2,8 +2,11 @@
 // store, a SemanticIndex and an EmbeddingWorker, driven by deterministic fake embedders. The
 // fakes make the vector space legible: every word is one axis (a concept table puts chosen
 // paraphrases on the same axis), so a test can say exactly which texts are close.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -643,6 +646,17 @@ TEST_F(SemanticRecallTest, SavedIndexIsLoadedByTheNextProcessAndCaughtUp) {
   EXPECT_FALSE(fs::exists(dir_ / "vectors"));
   ASSERT_TRUE(first.index.Persist(SemanticIndex::SaveWhen::kAlways).ok());
   ASSERT_TRUE(fs::exists(dir_ / "vectors" / "fake-bow-v1" / "manifest"));
+  {
+    // Another process saving (it holds the lock): this one leaves the files to it.
+    const std::string lock = (dir_ / "vectors" / "fake-bow-v1" / "lock").string();
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    const auto before = fs::last_write_time(dir_ / "vectors" / "fake-bow-v1" / "manifest");
+    EXPECT_TRUE(first.index.Persist(SemanticIndex::SaveWhen::kAlways).ok());
+    EXPECT_EQ(fs::last_write_time(dir_ / "vectors" / "fake-bow-v1" / "manifest"), before);
+    ::close(fd);
+  }
   Put("lunch break at noon");  // after the save: caught up from the store, not the files
 
   CloseStore();
