@@ -1,12 +1,6 @@
 #include "service/semantic_index.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,17 +117,8 @@ Status SemanticIndex::Persist(SaveWhen when) {
   if (ec) return Unavailable("cannot create " + ModelDir() + ": " + ec.message());
   // One saver at a time across processes (a server and a one-shot command share the files):
   // when another process is saving, this one leaves it to them.
-  const std::string lock_path = ModelDir() + "/lock";
-  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0) return Unavailable("cannot open " + lock_path + ": " + std::strerror(errno));
-  struct Unlock {
-    int fd;
-    ~Unlock() { ::close(fd); }  // closing releases the flock
-  } unlock{lock_fd};
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) return Status::Ok();
-    return Unavailable("cannot lock " + lock_path + ": " + std::strerror(errno));
-  }
+  ASSIGN_OR_RETURN(std::optional<FileLock> lock_file, FileLock::TryLock(ModelDir() + "/lock"));
+  if (!lock_file) return Status::Ok();
   // Partition files first, the manifest last: a crash in between leaves an old manifest whose
   // stamps the new files do not match, so the next start rebuilds instead of mixing them.
   std::string manifest = std::string(kManifestHeader) + "\nmodel " + model_ + "\nepoch " +

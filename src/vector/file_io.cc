@@ -1,6 +1,7 @@
 #include "vector/file_io.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -204,6 +205,25 @@ Status FileReader::CopyTo(const std::string& dest, uint64_t n, Checksum* sum) {
   }
   ::close(out);
   return st;
+}
+
+Result<std::optional<FileLock>> FileLock::TryLock(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("open", path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) return std::optional<FileLock>();
+    errno = err;
+    return Errno("lock", path);
+  }
+  return std::optional<FileLock>(FileLock(fd));
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 }  // namespace memex

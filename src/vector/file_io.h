@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -77,6 +78,21 @@ class FileReader {
   int fd_ = -1;
   uint64_t size_ = 0;
   uint64_t offset_ = 0;
+};
+
+// An exclusive advisory lock (flock) on the file at `path`, created if absent; held until the
+// object is destroyed. For one writer at a time across processes.
+class FileLock {
+ public:
+  // nullopt when another holder has it. Errors: kUnavailable (cannot open or lock).
+  static Result<std::optional<FileLock>> TryLock(const std::string& path);
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
 };
 
 }  // namespace memex

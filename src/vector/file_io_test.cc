@@ -79,5 +79,26 @@ TEST(AtomicFileWriterTest, AbandonedWriteLeavesNothing) {
   EXPECT_EQ(FileReader::Open(path).status().code(), StatusCode::kNotFound);
 }
 
+TEST(FileLockTest, OneHolderAtATimeUntilItIsDestroyed) {
+  const std::string path = TempPath("lock");
+  {
+    auto first = FileLock::TryLock(path);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    ASSERT_TRUE(first->has_value());
+    auto second = FileLock::TryLock(path);  // another open file description: refused
+    ASSERT_TRUE(second.ok());
+    EXPECT_FALSE(second->has_value());
+    FileLock moved = std::move(**first);
+    auto third = FileLock::TryLock(path);
+    ASSERT_TRUE(third.ok());
+    EXPECT_FALSE(third->has_value()) << "a moved lock is still held";
+  }
+  auto again = FileLock::TryLock(path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->has_value()) << "released when its holder is destroyed";
+  EXPECT_EQ(FileLock::TryLock("/nonexistent-dir/x/lock").status().code(), StatusCode::kNotFound);
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace memex
