@@ -69,7 +69,8 @@ Result<LocomoConversation> ParseConversation(const json& sample, LocomoDataset& 
     for (const json& t : conv.at(key)) {
       LocomoTurn turn;
       turn.dia_id = UnpadDiaId(t.at("dia_id").get<std::string>());
-      turn.content = t.at("speaker").get<std::string>() + ": " + t.at("text").get<std::string>();
+      turn.speaker = t.at("speaker").get<std::string>();
+      turn.content = turn.speaker + ": " + t.at("text").get<std::string>();
       if (auto it = t.find("blip_caption"); it != t.end() && it->is_string()) {
         turn.content += " [image: " + it->get<std::string>() + "]";
       }

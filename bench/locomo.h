@@ -17,6 +17,7 @@ namespace memex::bench {
 
 struct LocomoTurn {
   std::string dia_id;      // "D<session>:<turn>"
+  std::string speaker;     // who said it
   std::string content;     // "{speaker}: {text}" plus " [image: {blip_caption}]" when present
   int64_t created_ms = 0;  // the session's date and time (UTC)
 };

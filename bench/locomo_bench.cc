@@ -45,7 +45,8 @@ struct Run {
 
 // One line of the feature dump: a question and every candidate with its channels.
 // {"conv":c,"q":i,"text":question,"cat":k,"elsewhere":0|1,"gold":n,"cands":[[mask,pos,text,coverage,exact,
-//  similarity,recency,bm25],...]} where mask has bit j set when the candidate covers gold[j]
+//  similarity,recency,bm25,score,context,time],...]} where mask has bit j set when the candidate
+//  covers gold[j]
 // and pos is the candidate's turn index in its conversation (-1 when unknown).
 void DumpQuestion(std::ostream& out, size_t conv, size_t qi, const LocomoQuestion& q,
                   bool elsewhere, const RecallResponse& resp,
@@ -82,9 +83,9 @@ void DumpQuestion(std::ostream& out, size_t conv, size_t qi, const LocomoQuestio
     }
     if (auto it = pos_of.find(h.memory.id); it != pos_of.end()) pos = it->second;
     const ChannelScores& c = h.channels;
-    std::snprintf(buf, sizeof buf, "%s[%lld,%lld,%.5f,%.5f,%.5f,%.5f,%.6f,%.4f]", i ? "," : "",
-                  static_cast<long long>(mask), static_cast<long long>(pos), c.text, c.coverage,
-                  c.exact, c.similarity, c.recency, c.bm25);
+    std::snprintf(buf, sizeof buf, "%s[%lld,%lld,%.5f,%.5f,%.5f,%.5f,%.6f,%.4f,%.5f,%.5f,%.1f]",
+                  i ? "," : "", static_cast<long long>(mask), static_cast<long long>(pos), c.text,
+                  c.coverage, c.exact, c.similarity, c.recency, c.bm25, h.score, c.context, c.time);
     out << buf;
   }
   out << "]}\n";
@@ -119,6 +120,8 @@ Result<LocomoSystemResult> RunMemex(const LocomoDataset& ds, const std::string& 
       req.memory.origin = Origin::kImport;
       req.memory.content = t.content;
       req.memory.created_ms = t.created_ms;
+      // The speaker wrote the turn: memex's agent (author) field, which the agent channel reads.
+      req.memory.agent = t.speaker;
       // Each LoCoMo session is a memex session ("D3:7" is turn 7 of session 3): recall's context
       // channel finds the turns around a hit. Turns share their session's time, so write order
       // decides which turn is next to which.

@@ -81,8 +81,9 @@ bool HasArg(int argc, const char* const* argv, std::string_view arg) {
 }
 
 // Commands that always work on this machine's data directory: --server is a usage error there.
-constexpr std::string_view kLocalOnlyCommands[] = {"doctor", "serve",          "mcp",
-                                                   "token",  "export-dataset", "reindex"};
+constexpr std::string_view kLocalOnlyCommands[] = {
+    "doctor",  "serve",   "mcp",       "token", "export-dataset",
+    "reindex", "archive", "unarchive", "decay", "consolidate"};
 
 // The local hints speak of the database; against a server, what helps is different.
 std::string_view RemoteHint(StatusCode code) {

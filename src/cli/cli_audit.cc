@@ -10,8 +10,9 @@
 namespace memex::cli {
 namespace {
 
-constexpr std::string_view kAudited[] = {"remember", "recall", "get",    "update", "forget",
-                                         "list",     "export", "import", "stats",  "token"};
+constexpr std::string_view kAudited[] = {"remember", "recall",    "get",    "update", "forget",
+                                         "list",     "export",    "import", "stats",  "token",
+                                         "archive",  "unarchive", "decay"};
 
 }  // namespace
 

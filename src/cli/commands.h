@@ -27,6 +27,12 @@ std::unique_ptr<Command> NewDoctorCommand();
 std::unique_ptr<Command> NewVersionCommand();
 std::unique_ptr<Command> NewStatusCommand();
 std::unique_ptr<Command> NewReindexCommand();
+// consolidate_command.cc
+std::unique_ptr<Command> NewConsolidateCommand();
+// archive_commands.cc
+std::unique_ptr<Command> NewArchiveCommand();
+std::unique_ptr<Command> NewUnarchiveCommand();
+std::unique_ptr<Command> NewDecayCommand();
 // mcp_command.cc
 std::unique_ptr<Command> NewMcpCommand();
 // serve_command.cc
@@ -66,6 +72,14 @@ inline constexpr CommandRow kCommandTable[] = {
     {"doctor", "Check the config, data directory and database", "memex doctor", NewDoctorCommand},
     {"reindex", "Embed every memory that has no vector of the configured model now",
      "memex reindex --prune", NewReindexCommand},
+    {"consolidate", "Find near-duplicate memories; --apply archives all but the newest of each",
+     "memex consolidate --threshold 0.95 --apply", NewConsolidateCommand},
+    {"archive", "Archive memories: out of recall and list, kept, reversible",
+     "memex archive 0198c3e2-...", NewArchiveCommand},
+    {"unarchive", "Restore archived memories (--sweep: everything one decay archived)",
+     "memex unarchive --sweep 1767225600000", NewUnarchiveCommand},
+    {"decay", "Find stale episodic memories; --apply archives them (dry run by default)",
+     "memex decay --after-days 60 --apply", NewDecayCommand},
     {"version", "Print the version", "memex version --json", NewVersionCommand},
     {"status", "Show version, config, data directory, database and scope", "memex status",
      NewStatusCommand},

@@ -204,6 +204,8 @@ std::string FormatMemoryLine(const Memory& m, int64_t now_ms) {
     out += "[forgotten] ";
   } else if (m.status == MemoryStatus::kSuperseded) {
     out += "[v" + std::to_string(m.version) + ", superseded] ";
+  } else if (m.status == MemoryStatus::kArchived) {
+    out += "[archived] ";
   }
   out += Snippet(m.content, kLineSnippetBytes);
   return out;
@@ -233,6 +235,8 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
       out += " + context " + Score(c.context_part) + " (" + Score(c.context) + ")";
     }
     if (c.time_part != 0) out += " + time " + Score(c.time_part);
+    if (c.agent_part != 0) out += " + agent " + Score(c.agent_part);
+    if (c.weight != 1) out += ", x " + Printf("%.2f", c.weight) + " (confidence, status)";
     out += " = " + Score(hit.score) + "\n";
     if (c.similarity != 0) out += "    coverage of the query: " + Score(c.coverage) + "\n";
     out += "    matched terms: " + (c.matched_terms.empty() ? "-" : Join(c.matched_terms, ", "));
@@ -273,11 +277,21 @@ std::string FormatPlan(const QueryPlan& plan) {
   if (plan.windowed) out += "  bounded:      windowed (only the newest candidates were examined)\n";
   if (plan.semantic) {
     out += "  semantic:     yes";
-    if (plan.relevance >= 0) out += "; relevance " + Printf("%.2f", plan.relevance);
-    out += plan.gated ? ", under recall.min_relevance: nothing relevant\n" : "\n";
+    if (plan.relevance >= 0) {
+      out += "; relevance " + Printf("%.2f", plan.relevance) + " (bar " +
+             Printf("%.2f", plan.relevance_bar) + ")";
+    }
+    out += plan.gated ? ": under the bar, nothing relevant\n" : "\n";
   } else {
     out += "  semantic:     no (" +
            (plan.semantic_note.empty() ? std::string("lexical only") : plan.semantic_note) + ")\n";
+  }
+  if (!plan.names.empty()) {
+    out += "  names:        " + Join(plan.names, ", ");
+    if (!plan.missing_names.empty()) {
+      out += " (not in scope: " + Join(plan.missing_names, ", ") + ")";
+    }
+    out += "\n";
   }
   if (plan.time) {
     out += "  time:         \"" + plan.time->phrase +
@@ -344,6 +358,24 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
       out += cell;
     }
     out += '\n';
+  }
+  return out;
+}
+
+std::string FormatNearDuplicate(const NearDuplicate& d) {
+  return "near-duplicate of " + d.id + " (" + d.reason + ", similarity " +
+         Printf("%.2f", d.similarity) +
+         "): both are kept and linked; 'memex consolidate' merges them";
+}
+
+std::string FormatLinks(const std::string& id, const std::vector<MemoryLink>& links,
+                        int64_t now_ms) {
+  std::string out;
+  for (const MemoryLink& l : links) {
+    const bool from_me = l.from_id == id;
+    out += "  " + std::string(LinkKindName(l.kind)) + (from_me ? " -> " : " <- ") +
+           (from_me ? l.to_id : l.from_id) + " (" + Printf("%.2f", l.score) + ", " +
+           FormatAge(now_ms, l.created_ms) + ")\n";
   }
   return out;
 }

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "base/status.h"
+#include "core/link.h"
 #include "core/memory.h"
 #include "core/scope.h"
 #include "retrieval/ranking.h"
+#include "service/near_duplicates.h"
 #include "store/store.h"
 
 namespace memex::cli {
@@ -67,5 +69,14 @@ std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten);
 
 // The `stats` report; `scope_label` is "default/proj" or "all scopes".
 std::string FormatStats(const StoreStats& stats, std::string_view scope_label);
+
+// The note `remember` prints for a near-duplicate it found (docs/hygiene.md): "near-duplicate of
+// <id> (contained, similarity 0.89): both are kept and linked; 'memex consolidate' merges them".
+std::string FormatNearDuplicate(const NearDuplicate& d);
+
+// The links of memory `id` for `get`, one per line: "  near_duplicate -> <id> (0.89, 2d ago)"
+// for links from it, "<-" for links to it; "" when there are none.
+std::string FormatLinks(const std::string& id, const std::vector<MemoryLink>& links,
+                        int64_t now_ms);
 
 }  // namespace memex::cli

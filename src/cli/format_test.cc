@@ -183,5 +183,19 @@ TEST(FormatStatsTest, CountsKindsAndScopes) {
       << text;
 }
 
+TEST(FormatHygieneTest, NearDuplicateNoteAndLinks) {
+  EXPECT_EQ(FormatNearDuplicate({"0198-a", 0.888888, "contained"}),
+            "near-duplicate of 0198-a (contained, similarity 0.89): both are kept and linked; "
+            "'memex consolidate' merges them");
+  std::vector<MemoryLink> links = {
+      {"me", "other", LinkKind::kNearDuplicate, 0.9, kNow - 2 * kDay},
+      {"third", "me", LinkKind::kMergedInto, 1.0, kNow - 5 * kMin},
+  };
+  EXPECT_EQ(FormatLinks("me", links, kNow),
+            "  near_duplicate -> other (0.90, 2d ago)\n"
+            "  merged_into <- third (1.00, 5m ago)\n");
+  EXPECT_EQ(FormatLinks("me", {}, kNow), "");
+}
+
 }  // namespace
 }  // namespace memex::cli

@@ -6,6 +6,7 @@
 
 #include "base/ids.h"
 #include "base/text.h"
+#include "base/time_util.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/output.h"
@@ -46,10 +47,15 @@ std::string ReadContent(const std::vector<std::string>& args, Session& session, 
 void PrintWriteResult(Session& session, const RememberResult& r, std::string_view unchanged_note) {
   Output& out = session.output();
   if (out.json()) {
+    Json near = Json::array();
+    for (const NearDuplicate& d : r.near_duplicates) {
+      near.push_back({{"id", d.id}, {"similarity", d.similarity}, {"reason", d.reason}});
+    }
     out.PrintJson(Json{{"id", r.id},
                        {"version", r.version},
                        {"created", r.created},
-                       {"redactions", r.redactions}});
+                       {"redactions", r.redactions},
+                       {"near_duplicates", std::move(near)}});
     return;
   }
   out.out() << r.id;
@@ -60,6 +66,25 @@ void PrintWriteResult(Session& session, const RememberResult& r, std::string_vie
     out.Note(std::to_string(r.redactions) + (r.redactions == 1 ? " secret" : " secrets") +
              " redacted before storing");
   }
+  // On stderr, like every note: `id=$(memex remember ...)` still captures the id alone.
+  for (const NearDuplicate& d : r.near_duplicates) out.Note(FormatNearDuplicate(d));
+}
+
+Json LinkJson(const MemoryLink& l) {
+  return Json{{"from", l.from_id},
+              {"to", l.to_id},
+              {"kind", LinkKindName(l.kind)},
+              {"score", l.score},
+              {"created_at", FormatRfc3339Ms(l.created_ms)}};
+}
+
+// The links of a memory (docs/hygiene.md). Local data directory only: a remote server's API has
+// no links call, so `get` through --server shows the memory without them.
+Result<std::vector<MemoryLink>> LocalLinks(Session& session, const std::string& id) {
+  ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, session.GetRemote());
+  if (remote != nullptr) return std::vector<MemoryLink>{};
+  ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
+  return service->Links(id);
 }
 
 class RememberCommand : public Command {
@@ -142,10 +167,18 @@ class GetCommand : public Command {
     Output& out = session.output();
     if (!history_) {
       ASSIGN_OR_RETURN(Memory m, service->Get(id_, include_forgotten_));
+      ASSIGN_OR_RETURN(std::vector<MemoryLink> links, LocalLinks(session, m.id));
       if (out.json()) {
-        out.PrintJson(MemoryJson(m));
+        Json j = MemoryJson(m);
+        if (!links.empty()) {
+          Json list = Json::array();
+          for (const MemoryLink& l : links) list.push_back(LinkJson(l));
+          j["links"] = std::move(list);
+        }
+        out.PrintJson(j);
       } else {
         out.out() << FormatMemoryDetail(m, session.NowMs());
+        if (!links.empty()) out.out() << "\nlinks:\n" << FormatLinks(m.id, links, session.NowMs());
       }
       return Status::Ok();
     }

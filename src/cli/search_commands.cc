@@ -98,6 +98,7 @@ class ListCommand : public Command {
     std::vector<Opt> opts = {
         {"--forgotten", "Include forgotten memories (tombstones)", &forgotten_},
         {"--oldest-first", "Oldest first (default newest first)", &oldest_first_},
+        {"--archived", "Only archived memories (memex archive, memex decay)", &archived_},
     };
     page_.AddOptions(opts, "default 50; 0 = all");
     filter_.AddOptions(opts, FilterArgs::kAllFlags);
@@ -111,9 +112,19 @@ class ListCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(SearchFilter filter, filter_.Build(session));
+    if (archived_) {
+      ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, session.GetRemote());
+      if (remote != nullptr) {
+        return FailedPrecondition(
+            "list --archived reads this machine's data directory, and a "
+            "server is configured (" +
+            remote->url() + "); unset --server/$MEMEX_SERVER");
+      }
+    }
     ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
     Page page = page_.Resolve(kDefaultListLimit, /*max_limit=*/0, session.output());
     ListRequest req;
+    req.query.archived_only = archived_;
     req.query.filter = std::move(filter);
     req.query.include_forgotten = forgotten_;
     req.query.limit = page.limit;
@@ -146,6 +157,7 @@ class ListCommand : public Command {
   static constexpr int kDefaultListLimit = 50;
   bool forgotten_ = false;
   bool oldest_first_ = false;
+  bool archived_ = false;
   PageArgs page_;
   FilterArgs filter_;
 };

@@ -132,6 +132,13 @@ Result<TokenService*> Session::GetTokens() {
   return tokens_.get();
 }
 
+Result<DecaySweep*> Session::GetDecay() {
+  if (decay_) return decay_.get();
+  RETURN_IF_ERROR(GetService().status());
+  decay_ = std::make_unique<DecaySweep>(*store_, config_->decay, deps_.clock);
+  return decay_.get();
+}
+
 Result<http::RemoteMemoryApi*> Session::GetRemote() {
   if (remote_) return remote_.get();
   ASSIGN_OR_RETURN(const Config* config, GetConfig());

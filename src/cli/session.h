@@ -24,6 +24,7 @@
 #include "http/remote_memory_api.h"
 #include "redact/redactor.h"
 #include "service/capture_service.h"
+#include "service/decay_sweep.h"
 #include "service/memory_api.h"
 #include "service/memory_service.h"
 #include "service/token_service.h"
@@ -101,6 +102,9 @@ class Session {
   Result<CaptureApi*> GetCaptureApi();
   // The bearer tokens of the local store (opens the service first). Errors: GetService's.
   Result<TokenService*> GetTokens();
+  // Archiving and decay on the local store with the config's [decay] (opens the service
+  // first). Errors: GetService's.
+  Result<DecaySweep*> GetDecay();
   // The memory operations: the remote server when one is configured (--server or
   // $MEMEX_SERVER), else the local service (GetService, with its errors). Errors: GetConfig's,
   // RemoteMemoryApi::Create's (kInvalidArgument for a bad URL).
@@ -145,6 +149,7 @@ class Session {
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<TokenService> tokens_;     // borrows store_
+  std::unique_ptr<DecaySweep> decay_;        // borrows store_ and config_
   std::unique_ptr<SemanticStack> semantic_;  // borrows store_
   bool semantic_opened_ = false;
   std::unique_ptr<MemoryService> service_;   // borrows semantic_

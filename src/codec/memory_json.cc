@@ -67,6 +67,7 @@ std::string EncodeMemory(const Memory& m) {
   j["access_count"] = m.access_count;
   j["expires_at"] = TimeOrNull(m.expires_ms);
   j["deleted_at"] = TimeOrNull(m.deleted_ms);
+  j["archived_at"] = TimeOrNull(m.archived_ms);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -80,7 +81,7 @@ Result<Memory> DecodeMemory(std::string_view text) {
       "session",    "status",        "confidence",       "version",
       "supersedes", "superseded_by", "content_hash",     "idempotency_key",
       "created_at", "updated_at",    "last_accessed_at", "access_count",
-      "expires_at", "deleted_at"};
+      "expires_at", "deleted_at",    "archived_at"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -142,6 +143,7 @@ Result<Memory> DecodeMemory(std::string_view text) {
   ASSIGN_OR_RETURN(m.access_count, GetInt(j, "access_count", 0));
   ASSIGN_OR_RETURN(m.expires_ms, GetTime(j, "expires_at"));
   ASSIGN_OR_RETURN(m.deleted_ms, GetTime(j, "deleted_at"));
+  ASSIGN_OR_RETURN(m.archived_ms, GetTime(j, "archived_at"));
   return m;
 }
 

@@ -3,7 +3,8 @@
 //
 // {"id","workspace","project","kind","content","tags":[],"origin","agent","session","status",
 //  "confidence","version","supersedes","superseded_by","content_hash","idempotency_key",
-//  "created_at","updated_at","last_accessed_at","access_count","expires_at","deleted_at"}
+//  "created_at","updated_at","last_accessed_at","access_count","expires_at","deleted_at",
+//  "archived_at"}
 // Empty strings and zero times are written as null (or omitted on output; both accepted on input).
 #pragma once
 

@@ -38,6 +38,19 @@ TEST(MemoryJson, RoundTripIsLossless) {
   EXPECT_EQ(back->superseded_by, m.superseded_by);
 }
 
+TEST(MemoryJson, ArchiveTimeRoundTripsAndIsNullWhenUnset) {
+  Memory m = Sample();
+  m.status = MemoryStatus::kArchived;
+  m.archived_ms = 7000;
+  std::string line = EncodeMemory(m);
+  EXPECT_NE(line.find(R"("archived_at":"1970-01-01T00:00:07)"), std::string::npos) << line;
+  auto back = DecodeMemory(line);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->status, MemoryStatus::kArchived);
+  EXPECT_EQ(back->archived_ms, 7000);
+  EXPECT_NE(EncodeMemory(Sample()).find(R"("archived_at":null)"), std::string::npos);
+}
+
 TEST(MemoryJson, RejectsBadInputNamingTheField) {
   struct Case {
     const char* json;

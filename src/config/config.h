@@ -66,15 +66,31 @@ struct RecallConfig {
   // recall.min_relevance, or a candidate contains one of the query's identifiers. This is what
   // keeps an injecting client from stuffing noise into prompts. 0 = no gate.
   double min_relevance = 0.75;  // recall.min_relevance (0-2)
+  // The bar moves with the names the query uses (retrieval/query_names.h): when some name is
+  // found in the searched scopes and none is missing, recall.min_relevance_known_name applies;
+  // when every name is missing from them, recall.min_relevance_unknown_name (a query about
+  // someone or something that is not there needs an identifier or near-verbatim evidence).
+  double min_relevance_known_name = 0.5;
+  double min_relevance_unknown_name = 1.2;
   // recall.min_score_ratio: a candidate scoring under this share of the best one is dropped
   // (0 = keep every candidate)
   double min_score_ratio = 0.35;
   // Session context: a memory written next to a strong hit in the same session (a reply to the
   // question that matched, the turn before it) gains weight_context * that hit's score / distance,
   // up to context_radius memories away, from the best context_parents hits.
-  double weight_context = 0.5;         // recall.weight_context (0 = off)
-  int context_radius = 2;              // recall.context_radius
-  int context_parents = 20;            // recall.context_parents
+  double weight_context = 0.5;  // recall.weight_context (0 = off)
+  int context_radius = 2;       // recall.context_radius
+  int context_parents = 20;     // recall.context_parents
+  // recall.weight_answer: the memory written right after a hit that asks a question (its
+  // reply) gains weight_answer * the hit's score instead of the weight_context share
+  double weight_answer = 0.8;
+  // recall.weight_agent: a memory whose agent (author) the query names ("what did codex
+  // change", "what does Caroline like") gains this much
+  double weight_agent = 0.25;
+  // recall.confidence_weight: scores are multiplied by 1 - w + w * confidence (0 = ignore
+  // confidence); recall.candidate_weight: and by this for memories still candidates
+  double confidence_weight = 0.5;
+  double candidate_weight = 0.75;
   double recency_half_life_days = 30;  // recall.recency_half_life_days
   double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
   double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation
@@ -179,6 +195,32 @@ struct VectorConfig {
   std::string quantize = "none";   // vector.quantize: "none" (float32) | "int8"
 };
 
+// Write-time hygiene (SPEC §6, docs/hygiene.md): near-duplicate detection on store and the
+// defaults of `memex consolidate`. The rules are retrieval/near_duplicate.h's.
+struct HygieneConfig {
+  bool near_duplicates = true;       // hygiene.near_duplicates: look for them on every new memory
+  double min_jaccard = 0.92;         // hygiene.min_jaccard: word-set overlap rule
+  int min_jaccard_words = 6;         // hygiene.min_jaccard_words: distinct words each side needs
+  int min_contained_words = 5;       // hygiene.min_contained_words: containment rule, shorter side
+  double min_contained_ratio = 0.8;  // hygiene.min_contained_ratio: shorter / longer, in words
+  double min_cosine = 0.95;          // hygiene.min_cosine: embedding rule on store
+  int candidates = 20;               // hygiene.candidates: memories compared per new memory
+  double consolidate_threshold = 0.9;  // hygiene.consolidate_threshold: `memex consolidate`
+  // hygiene.consolidate_max_memories: newest live memories one consolidation examines
+  int consolidate_max_memories = 5000;
+};
+
+// Decay of stale episodic memories (SPEC §6; service/decay_sweep.h has the rule, docs/cli.md
+// "Decay and archive" the commands): `memex decay` archives memories of `kinds` that nobody has
+// written or recalled for after_days and whose warmth has fallen below cold_threshold.
+struct DecayConfig {
+  int after_days = 30;                           // decay.after_days: idle days before decay
+  std::vector<std::string> kinds = {"episode"};  // decay.kinds: memory kinds a sweep considers
+  double cold_threshold = 0.2;  // decay.cold_threshold: warmth below this is stale (0..1)
+  double access_weight = 0.6;   // decay.access_weight: warmth a recall adds (sigma)
+  double access_decay = 0.04;   // decay.access_decay: per-day fading of recalls (mu)
+};
+
 struct AutoTagConfig {
   std::string glob;               // relative-path glob (doublestar), e.g. "decisions/**"
   std::vector<std::string> tags;  // tags given to files the glob matches
@@ -222,6 +264,8 @@ struct Config {
   CaptureConfig capture;
   EmbeddingConfig embedding;
   VectorConfig vector;
+  HygieneConfig hygiene;
+  DecayConfig decay;
   // Not from the file: flags and environment only.
   ClientConfig client;
   std::vector<SourceConfig> sources;  // [[sources]]: external sources pf_scan/pf_peek/pf_poke use

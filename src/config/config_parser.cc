@@ -14,6 +14,7 @@
 
 #include "config/config_loader.h"
 #include "config/toml.h"
+#include "core/memory.h"
 #include "core/principal.h"
 #include "core/scope.h"
 
@@ -359,10 +360,16 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Int("vector_candidates", out.vector_candidates, 1, 10000));
   RETURN_IF_ERROR(r.Double("similarity_floor", out.similarity_floor, -1, 0.99));
   RETURN_IF_ERROR(r.Double("min_relevance", out.min_relevance, 0, 2));
+  RETURN_IF_ERROR(r.Double("min_relevance_known_name", out.min_relevance_known_name, 0, 2));
+  RETURN_IF_ERROR(r.Double("min_relevance_unknown_name", out.min_relevance_unknown_name, 0, 2));
   RETURN_IF_ERROR(r.Double("min_score_ratio", out.min_score_ratio, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_context", out.weight_context, 0, 1));
   RETURN_IF_ERROR(r.Int("context_radius", out.context_radius, 0, 10));
   RETURN_IF_ERROR(r.Int("context_parents", out.context_parents, 0, 200));
+  RETURN_IF_ERROR(r.Double("weight_answer", out.weight_answer, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_agent", out.weight_agent, 0, 1));
+  RETURN_IF_ERROR(r.Double("confidence_weight", out.confidence_weight, 0, 1));
+  RETURN_IF_ERROR(r.Double("candidate_weight", out.candidate_weight, 0, 1));
   RETURN_IF_ERROR(r.Double("recency_half_life_days", out.recency_half_life_days, 0, kHuge, true));
   RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
   RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));
@@ -573,6 +580,39 @@ Status ReadDocument(const toml::table& root, ParseContext& ctx, Config& cfg) {
   RETURN_IF_ERROR(xr.Int("hnsw_ef_search", cfg.vector.hnsw_ef_search, 8, 4096));
   RETURN_IF_ERROR(xr.OneOf("quantize", cfg.vector.quantize, {"none", "int8"}));
   xr.Finish();
+
+  ASSIGN_OR_RETURN(const toml::table* hygiene, section("hygiene"));
+  TableReader hr(*hygiene, "hygiene", ctx);
+  HygieneConfig& h = cfg.hygiene;
+  RETURN_IF_ERROR(hr.Bool("near_duplicates", h.near_duplicates));
+  RETURN_IF_ERROR(hr.Double("min_jaccard", h.min_jaccard, 0, 1, /*min_exclusive=*/true));
+  RETURN_IF_ERROR(hr.Int("min_jaccard_words", h.min_jaccard_words, 1, 10000));
+  RETURN_IF_ERROR(hr.Int("min_contained_words", h.min_contained_words, 1, 10000));
+  RETURN_IF_ERROR(
+      hr.Double("min_contained_ratio", h.min_contained_ratio, 0, 1, /*min_exclusive=*/true));
+  RETURN_IF_ERROR(hr.Double("min_cosine", h.min_cosine, 0, 1, /*min_exclusive=*/true));
+  RETURN_IF_ERROR(hr.Int("candidates", h.candidates, 1, 1000));
+  RETURN_IF_ERROR(
+      hr.Double("consolidate_threshold", h.consolidate_threshold, 0, 1, /*min_exclusive=*/true));
+  RETURN_IF_ERROR(hr.Int("consolidate_max_memories", h.consolidate_max_memories, 2, 1000000));
+  hr.Finish();
+
+  ASSIGN_OR_RETURN(const toml::table* decay, section("decay"));
+  TableReader dr(*decay, "decay", ctx);
+  DecayConfig& dc = cfg.decay;
+  RETURN_IF_ERROR(dr.Int("after_days", dc.after_days, 1, 36500));
+  RETURN_IF_ERROR(dr.StringList("kinds", dc.kinds));
+  if (dc.kinds.empty())
+    return dr.Error(*decay->get("kinds"), "kinds", "must name at least one kind");
+  for (std::string& kind : dc.kinds) {
+    Result<Kind> k = ParseKind(kind);
+    if (!k.ok()) return dr.Error(*decay->get("kinds"), "kinds", k.status().message());
+    kind = std::string(KindName(*k));
+  }
+  RETURN_IF_ERROR(dr.Double("cold_threshold", dc.cold_threshold, 0, 1, /*min_exclusive=*/true));
+  RETURN_IF_ERROR(dr.Double("access_weight", dc.access_weight, 0, 10));
+  RETURN_IF_ERROR(dr.Double("access_decay", dc.access_decay, 0, 10));
+  dr.Finish();
 
   ASSIGN_OR_RETURN(const toml::array* sources, r.ArrayOfTables("sources"));
   if (sources != nullptr) RETURN_IF_ERROR(ReadSources(*sources, ctx, cfg.sources));

@@ -58,6 +58,12 @@ const std::vector<std::string>& AllKeys() {
       "recall.weight_context",
       "recall.context_radius",
       "recall.context_parents",
+      "recall.min_relevance_known_name",
+      "recall.min_relevance_unknown_name",
+      "recall.weight_answer",
+      "recall.weight_agent",
+      "recall.confidence_weight",
+      "recall.candidate_weight",
       "scope.default_workspace",
       "embedding.provider",
       "embedding.model_dir",
@@ -72,6 +78,20 @@ const std::vector<std::string>& AllKeys() {
       "vector.hnsw_ef_construction",
       "vector.hnsw_ef_search",
       "vector.quantize",
+      "hygiene.near_duplicates",
+      "hygiene.min_jaccard",
+      "hygiene.min_jaccard_words",
+      "hygiene.min_contained_words",
+      "hygiene.min_contained_ratio",
+      "hygiene.min_cosine",
+      "hygiene.candidates",
+      "hygiene.consolidate_threshold",
+      "hygiene.consolidate_max_memories",
+      "decay.after_days",
+      "decay.kinds",
+      "decay.cold_threshold",
+      "decay.access_weight",
+      "decay.access_decay",
       "server.host",
       "server.port",
       "server.threads",
@@ -153,6 +173,12 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.weight_context, b.recall.weight_context);
   EXPECT_EQ(a.recall.context_radius, b.recall.context_radius);
   EXPECT_EQ(a.recall.context_parents, b.recall.context_parents);
+  EXPECT_DOUBLE_EQ(a.recall.min_relevance_known_name, b.recall.min_relevance_known_name);
+  EXPECT_DOUBLE_EQ(a.recall.min_relevance_unknown_name, b.recall.min_relevance_unknown_name);
+  EXPECT_DOUBLE_EQ(a.recall.weight_answer, b.recall.weight_answer);
+  EXPECT_DOUBLE_EQ(a.recall.weight_agent, b.recall.weight_agent);
+  EXPECT_DOUBLE_EQ(a.recall.confidence_weight, b.recall.confidence_weight);
+  EXPECT_DOUBLE_EQ(a.recall.candidate_weight, b.recall.candidate_weight);
   EXPECT_EQ(a.scope.default_workspace, b.scope.default_workspace);
   EXPECT_EQ(a.server.host, b.server.host);
   EXPECT_EQ(a.server.port, b.server.port);
@@ -188,6 +214,20 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.vector.hnsw_ef_construction, b.vector.hnsw_ef_construction);
   EXPECT_EQ(a.vector.hnsw_ef_search, b.vector.hnsw_ef_search);
   EXPECT_EQ(a.vector.quantize, b.vector.quantize);
+  EXPECT_EQ(a.hygiene.near_duplicates, b.hygiene.near_duplicates);
+  EXPECT_DOUBLE_EQ(a.hygiene.min_jaccard, b.hygiene.min_jaccard);
+  EXPECT_EQ(a.hygiene.min_jaccard_words, b.hygiene.min_jaccard_words);
+  EXPECT_EQ(a.hygiene.min_contained_words, b.hygiene.min_contained_words);
+  EXPECT_DOUBLE_EQ(a.hygiene.min_contained_ratio, b.hygiene.min_contained_ratio);
+  EXPECT_DOUBLE_EQ(a.hygiene.min_cosine, b.hygiene.min_cosine);
+  EXPECT_EQ(a.hygiene.candidates, b.hygiene.candidates);
+  EXPECT_DOUBLE_EQ(a.hygiene.consolidate_threshold, b.hygiene.consolidate_threshold);
+  EXPECT_EQ(a.hygiene.consolidate_max_memories, b.hygiene.consolidate_max_memories);
+  EXPECT_EQ(a.decay.after_days, b.decay.after_days);
+  EXPECT_EQ(a.decay.kinds, b.decay.kinds);
+  EXPECT_DOUBLE_EQ(a.decay.cold_threshold, b.decay.cold_threshold);
+  EXPECT_DOUBLE_EQ(a.decay.access_weight, b.decay.access_weight);
+  EXPECT_DOUBLE_EQ(a.decay.access_decay, b.decay.access_decay);
   EXPECT_EQ(a.sources.size(), b.sources.size());
 }
 
@@ -230,6 +270,36 @@ TEST(ParseConfigTextTest, LoaderKnowsEveryDocumentedKey) {
     ASSERT_FALSE(c.ok()) << key;
     EXPECT_NE(c.status().message().find("t.toml: " + key + ": expected"), std::string::npos)
         << c.status().message();
+  }
+}
+
+TEST(ParseConfigTextTest, DecayTableIsReadAndValidated) {
+  Result<Config> c = ParseConfigText(
+      "[decay]\nafter_days = 90\nkinds = [\"Episode\", \"fact\"]\ncold_threshold = 0.5\n"
+      "access_weight = 0\naccess_decay = 0.1\n",
+      "t.toml", MapEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->decay.after_days, 90);
+  EXPECT_EQ(c->decay.kinds, (std::vector<std::string>{"episode", "fact"}));
+  EXPECT_DOUBLE_EQ(c->decay.cold_threshold, 0.5);
+  EXPECT_DOUBLE_EQ(c->decay.access_weight, 0);
+  EXPECT_DOUBLE_EQ(c->decay.access_decay, 0.1);
+  const struct {
+    const char* toml;
+    const char* want;
+  } bad[] = {
+      {"[decay]\nafter_days = 0\n", "decay.after_days: must be between 1 and 36500, got 0"},
+      {"[decay]\nkinds = []\n", "decay.kinds: must name at least one kind"},
+      {"[decay]\nkinds = [\"episod\"]\n", "decay.kinds: unknown kind 'episod'"},
+      {"[decay]\ncold_threshold = 0\n", "decay.cold_threshold: must be"},
+      {"[decay]\ncold_threshold = 1.5\n", "decay.cold_threshold: must be"},
+      {"[decay]\naccess_decay = -1\n", "decay.access_decay: must be between 0 and 10"},
+  };
+  for (const auto& b : bad) {
+    Result<Config> r = ParseConfigText(b.toml, "t.toml", MapEnv({}));
+    ASSERT_FALSE(r.ok()) << b.toml;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(b.want), std::string::npos) << r.status().message();
   }
 }
 

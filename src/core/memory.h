@@ -56,8 +56,9 @@ struct Memory {
   int64_t updated_ms = 0;        // when this version was written
   int64_t last_accessed_ms = 0;  // 0 = never recalled or read
   int64_t access_count = 0;
-  int64_t expires_ms = 0;  // 0 = never
-  int64_t deleted_ms = 0;  // tombstone: forgotten at this time; 0 = live
+  int64_t expires_ms = 0;   // 0 = never
+  int64_t deleted_ms = 0;   // tombstone: forgotten at this time; 0 = live
+  int64_t archived_ms = 0;  // when it became kArchived (Store::SetArchived); 0 = not archived
 
   bool forgotten() const { return deleted_ms != 0; }
 };

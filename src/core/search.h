@@ -20,6 +20,7 @@ struct SearchFilter {
   int64_t since_ms = 0;           // created_ms >= since_ms (0 = unbounded)
   int64_t until_ms = 0;           // created_ms <  until_ms (0 = unbounded)
   bool include_history = false;   // also superseded versions
+  bool include_archived = false;  // also archived memories (status kArchived)
   // Forgotten (tombstoned) rows are never returned by searches.
 };
 
@@ -95,6 +96,16 @@ struct Neighbour {
   DocId of = 0;      // the memory it is next to (one of NeighbourQuery::docs)
   int distance = 1;  // 1 = adjacent
   int64_t updated_ms = 0;
+  bool after = false;    // written after `of` (else before)
+  bool of_asks = false;  // `of`'s content contains a question mark (a reply may follow)
+};
+
+// What ranking weighs besides the channels, for one document (Store::RankFacts).
+struct RankFact {
+  DocId doc = 0;
+  std::string agent;  // who wrote it ("" = unknown)
+  double confidence = 1.0;
+  MemoryStatus status = MemoryStatus::kActive;
 };
 
 }  // namespace memex

@@ -257,9 +257,24 @@ Result<RememberRequest> DecodeRememberRequest(std::string_view json) {
   return req;
 }
 
+namespace {
+
+Json NearDuplicatesJson(const std::vector<NearDuplicate>& near) {
+  Json out = Json::array();
+  for (const NearDuplicate& d : near) {
+    out.push_back({{"id", d.id}, {"similarity", d.similarity}, {"reason", d.reason}});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string EncodeWriteResult(const RememberResult& r) {
-  return Dump(Json{
-      {"id", r.id}, {"version", r.version}, {"created", r.created}, {"redactions", r.redactions}});
+  return Dump(Json{{"id", r.id},
+                   {"version", r.version},
+                   {"created", r.created},
+                   {"redactions", r.redactions},
+                   {"near_duplicates", NearDuplicatesJson(r.near_duplicates)}});
 }
 
 Result<RememberResult> DecodeWriteResult(std::string_view json) {
@@ -270,6 +285,18 @@ Result<RememberResult> DecodeWriteResult(std::string_view json) {
   RETURN_IF_ERROR(ReadBool(o, "created", r.created));
   RETURN_IF_ERROR(ReadInt(o, "redactions", r.redactions));
   if (r.id.empty()) return FieldError("id", "is required");
+  // Absent from servers older than near-duplicate detection.
+  if (auto it = o.find("near_duplicates"); it != o.end() && !it->is_null()) {
+    if (!it->is_array()) return FieldError("near_duplicates", "must be an array");
+    for (const Json& e : *it) {
+      if (!e.is_object()) return FieldError("near_duplicates", "must hold objects");
+      NearDuplicate d;
+      RETURN_IF_ERROR(ReadString(e, "id", d.id).WithContext("near_duplicates"));
+      RETURN_IF_ERROR(ReadDouble(e, "similarity", d.similarity).WithContext("near_duplicates"));
+      RETURN_IF_ERROR(ReadString(e, "reason", d.reason).WithContext("near_duplicates"));
+      r.near_duplicates.push_back(std::move(d));
+    }
+  }
   return r;
 }
 
@@ -308,12 +335,15 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                       {"recency", c.recency},
                       {"context", c.context},
                       {"time", c.time},
+                      {"agent", c.agent},
+                      {"weight", c.weight},
                       {"text_part", c.text_part},
                       {"exact_part", c.exact_part},
                       {"vector_part", c.vector_part},
                       {"recency_part", c.recency_part},
                       {"context_part", c.context_part},
                       {"time_part", c.time_part},
+                      {"agent_part", c.agent_part},
                       {"matched_terms", c.matched_terms},
                       {"matched_identifiers", c.matched_identifiers}}}});
   }
@@ -333,6 +363,9 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                {"semantic", p.semantic},
                {"semantic_note", p.semantic_note},
                {"relevance", p.relevance},
+               {"relevance_bar", p.relevance_bar},
+               {"names", p.names},
+               {"missing_names", p.missing_names},
                {"gated", p.gated},
                {"context_added", p.context_added},
                {"time", p.time ? Json{{"phrase", p.time->phrase},
@@ -371,12 +404,15 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
         RETURN_IF_ERROR(ReadDouble(cj, "recency", c.recency));
         RETURN_IF_ERROR(ReadDouble(cj, "context", c.context));
         RETURN_IF_ERROR(ReadDouble(cj, "time", c.time));
+        RETURN_IF_ERROR(ReadDouble(cj, "agent", c.agent));
+        RETURN_IF_ERROR(ReadDouble(cj, "weight", c.weight));
         RETURN_IF_ERROR(ReadDouble(cj, "text_part", c.text_part));
         RETURN_IF_ERROR(ReadDouble(cj, "exact_part", c.exact_part));
         RETURN_IF_ERROR(ReadDouble(cj, "vector_part", c.vector_part));
         RETURN_IF_ERROR(ReadDouble(cj, "recency_part", c.recency_part));
         RETURN_IF_ERROR(ReadDouble(cj, "context_part", c.context_part));
         RETURN_IF_ERROR(ReadDouble(cj, "time_part", c.time_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "agent_part", c.agent_part));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_terms", c.matched_terms));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_identifiers", c.matched_identifiers));
       }
@@ -416,6 +452,9 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
     RETURN_IF_ERROR(ReadBool(pj, "semantic", p.semantic));
     RETURN_IF_ERROR(ReadString(pj, "semantic_note", p.semantic_note));
     RETURN_IF_ERROR(ReadDouble(pj, "relevance", p.relevance));
+    RETURN_IF_ERROR(ReadDouble(pj, "relevance_bar", p.relevance_bar));
+    RETURN_IF_ERROR(ReadStrings(pj, "names", p.names));
+    RETURN_IF_ERROR(ReadStrings(pj, "missing_names", p.missing_names));
     RETURN_IF_ERROR(ReadBool(pj, "gated", p.gated));
     RETURN_IF_ERROR(ReadInt(pj, "context_added", p.context_added));
     RETURN_IF_ERROR(ReadInt(pj, "weak_dropped", p.weak_dropped));

@@ -43,7 +43,8 @@ Result<SearchFilter> DecodeFilter(std::string_view json);
 std::string EncodeRememberRequest(const RememberRequest& req);
 Result<RememberRequest> DecodeRememberRequest(std::string_view json);
 
-// {"id","version","created","redactions"}: the answer of remember and update.
+// {"id","version","created","redactions","near_duplicates":[{"id","similarity","reason"}]}: the
+// answer of remember and update (near_duplicates may be absent from older servers).
 std::string EncodeWriteResult(const RememberResult& result);
 Result<RememberResult> DecodeWriteResult(std::string_view json);
 

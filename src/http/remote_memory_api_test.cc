@@ -238,6 +238,27 @@ void ExpectSameMemory(Memory a, Memory b) {
   EXPECT_EQ(EncodeMemory(a), EncodeMemory(b));
 }
 
+TEST_F(RoundTripTest, NearDuplicatesReachTheRemoteClient) {
+  MemoryApi* apis[2] = {&remote(), &local()};
+  std::vector<NearDuplicate> near[2];
+  for (int i = 0; i < 2; ++i) {
+    RememberRequest req;
+    req.memory.scope = {"ws", "near"};
+    req.memory.content = "deploy the api with make release on fridays";
+    Result<RememberResult> first = apis[i]->Remember(req);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_TRUE(first->near_duplicates.empty());
+    req.memory.content = "Always deploy the API with make release on Fridays.";
+    Result<RememberResult> second = apis[i]->Remember(req);
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    ASSERT_EQ(second->near_duplicates.size(), 1u) << i;
+    EXPECT_EQ(second->near_duplicates[0].id, first->id);
+    near[i] = second->near_duplicates;
+  }
+  EXPECT_EQ(near[0][0].reason, near[1][0].reason);
+  EXPECT_DOUBLE_EQ(near[0][0].similarity, near[1][0].similarity);
+}
+
 TEST_F(RoundTripTest, EveryOperationMatchesTheLocalService) {
   const Scope scope{"ws", "p"};
   std::string ids[2];

@@ -331,6 +331,7 @@ constexpr V1Route kV1Routes[] = {
     {"DELETE", "/v1/forget",       &V1Api::Forget},       // {ids[], namespace}
     {"GET",    "/v1/export",       &V1Api::Export},       // ?namespace=
     {"GET",    "/v1/memories",     &V1Api::Memories},     // ?namespace=&limit=&offset=
+    {"POST",   "/v1/consolidate",  &V1Api::Consolidate},  // {namespace, threshold, dry_run, ...}
 };
 // clang-format on
 

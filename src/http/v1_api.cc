@@ -26,6 +26,10 @@ constexpr int kDefaultPageLimit = 50;
 constexpr int kMaxPageLimit = 1000;
 // agent/session are not store filters: recall over-fetches this many hits and filters them.
 constexpr int kFilteredRecallFetch = 200;
+// POST /v1/consolidate: memoryOSS's defaults, and a bound of our own.
+constexpr double kDefaultConsolidateThreshold = 0.9;
+constexpr int kDefaultMaxClusters = 50;
+constexpr int64_t kMaxClusters = 10000;
 
 std::string Dump(const Json& j) {
   // error_handler_t::replace: content or a message quoting invalid UTF-8 must not throw.
@@ -284,7 +288,16 @@ Reply V1Api::Store(const Request& request) const {
   if (!req.ok()) return FromStatus(req.status());
   Result<RememberResult> stored = svc.Remember(*req);
   if (!stored.ok()) return FromStatus(stored.status());
-  return Ok({{"id", stored->id}, {"version", stored->version}, {"created", stored->created}});
+  // memoryOSS refuses a semantic duplicate with 400; memex stores it, links it and says so here
+  // (docs/hygiene.md).
+  Json near = Json::array();
+  for (const NearDuplicate& d : stored->near_duplicates) {
+    near.push_back({{"id", d.id}, {"similarity", d.similarity}, {"reason", d.reason}});
+  }
+  return Ok({{"id", stored->id},
+             {"version", stored->version},
+             {"created", stored->created},
+             {"near_duplicates", std::move(near)}});
 }
 
 Reply V1Api::StoreBatch(const Request& request) const {
@@ -447,6 +460,49 @@ Reply V1Api::Forget(const Request& request) const {
     ++deleted;
   }
   return Ok({{"deleted", deleted}});
+}
+
+Reply V1Api::Consolidate(const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
+  Result<Json> body = ParseObject(request.body);
+  if (!body.ok()) return FromStatus(body.status());
+  Result<Scope> scope = ResolveNamespace(*body, default_scope_);
+  if (!scope.ok()) return FromStatus(scope.status());
+  ConsolidateRequest req;
+  req.filter.scopes = {*scope};
+  req.threshold = kDefaultConsolidateThreshold;
+  req.max_groups = kDefaultMaxClusters;
+  req.apply = true;  // memoryOSS's dry_run defaults to false
+  if (Present(*body, "threshold")) {
+    const Json& t = body->at("threshold");
+    if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() <= 1)) {
+      return V1ErrorReply(400, "threshold: must be a number above 0 and at most 1");
+    }
+    req.threshold = t.get<double>();
+  }
+  if (Present(*body, "max_clusters")) {
+    const Json& m = body->at("max_clusters");
+    if (!m.is_number_integer() || m.get<int64_t>() < 1 || m.get<int64_t>() > kMaxClusters) {
+      return V1ErrorReply(
+          400, "max_clusters: must be an integer from 1 to " + std::to_string(kMaxClusters));
+    }
+    req.max_groups = m.get<int>();
+  }
+  if (Present(*body, "dry_run")) {
+    if (!body->at("dry_run").is_boolean()) return V1ErrorReply(400, "dry_run: must be a boolean");
+    req.apply = !body->at("dry_run").get<bool>();
+  }
+  Result<ConsolidateResult> r = svc.Consolidate(req);
+  if (!r.ok()) return FromStatus(r.status());
+  Json groups = Json::array();
+  for (const ConsolidationGroup& g : r->groups) {
+    Json merged = Json::array();
+    for (const Memory& m : g.merged) merged.push_back(m.id);
+    groups.push_back(
+        {{"kept", g.kept_id}, {"merged", std::move(merged)}, {"avg_similarity", g.avg_similarity}});
+  }
+  return Ok(
+      {{"groups", std::move(groups)}, {"total_merged", r->total_merged}, {"dry_run", !r->applied}});
 }
 
 Reply V1Api::Export(const Request& request) const {

@@ -1,9 +1,9 @@
 // The memoryOSS memory API (seeds-catalogue §002 "Memory API (JSON)", "Memory object") over the
 // same MemoryService as MCP and /api/pf_<tool>: /v1/store, /v1/store/batch, /v1/recall,
-// /v1/recall/batch, /v1/update, /v1/forget, /v1/export and /v1/memories, with memoryOSS's request
-// and response shapes and its error body {"error":"..."} (400 bad input naming the field, 404
-// "memory not found", 413 too large, 500 "internal error"). Mapping details: docs/http.md,
-// "memoryOSS memory API".
+// /v1/recall/batch, /v1/update, /v1/forget, /v1/export, /v1/memories and /v1/consolidate, with
+// memoryOSS's request and response shapes and its error body {"error":"..."} (400 bad input
+// naming the field, 404 "memory not found", 413 too large, 500 "internal error"). Mapping
+// details: docs/http.md, "memoryOSS memory API".
 //
 // memoryOSS's `namespace` is a memex scope "workspace/project"; a bare "project" means workspace
 // "default"; absent or "" means the API's default scope. Every call is confined to that scope.
@@ -44,6 +44,8 @@ class V1Api {
   Reply Forget(const Request& request) const;       // DELETE /v1/forget (by ids only)
   Reply Export(const Request& request) const;       // GET /v1/export?namespace=
   Reply Memories(const Request& request) const;     // GET /v1/memories?namespace=&limit=&offset=
+  // POST /v1/consolidate {namespace, threshold = 0.9, max_clusters = 50, dry_run = false}
+  Reply Consolidate(const Request& request) const;
 
  private:
   MemoryService& service_;

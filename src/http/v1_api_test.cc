@@ -373,6 +373,61 @@ TEST_F(V1ApiTest, NamespacesAreIsolated) {
   ExpectError(Send("GET", "/v1/export?namespace=BAD!"), 400, "namespace:");
 }
 
+TEST_F(V1ApiTest, StoreReportsNearDuplicatesAndKeepsThem) {
+  std::string first = StoreOk("deploy the api with make release on fridays");
+  Answer a = Send("POST", "/v1/store",
+                  Json{{"content", "Always deploy the API with make release on Fridays."}});
+  ASSERT_EQ(a.status, 200) << a.body.dump();  // memoryOSS would answer 400
+  EXPECT_EQ(a.body["created"], true);
+  ASSERT_EQ(a.body["near_duplicates"].size(), 1u) << a.body.dump();
+  EXPECT_EQ(a.body["near_duplicates"][0]["id"], first);
+  EXPECT_EQ(a.body["near_duplicates"][0]["reason"], "contained");
+  EXPECT_TRUE(
+      Send("POST", "/v1/store", Json{{"content", "unrelated"}}).body["near_duplicates"].empty());
+}
+
+TEST_F(V1ApiTest, ConsolidateMergesByDefaultLikeMemoryOss) {
+  std::string older = StoreOk("alpha beta gamma delta epsilon zeta", {{"namespace", "team/a"}});
+  clock_.Advance(1000);
+  std::string newer =
+      StoreOk("Alpha, beta, gamma, delta, epsilon, zeta!", {{"namespace", "team/a"}});
+  StoreOk("alpha beta gamma delta epsilon zeta");  // another namespace: never merged
+  StoreOk("kitten photos from the party", {{"namespace", "team/a"}});
+
+  Answer dry = Send("POST", "/v1/consolidate", Json{{"namespace", "team/a"}, {"dry_run", true}});
+  ASSERT_EQ(dry.status, 200) << dry.body.dump();
+  EXPECT_EQ(dry.body["dry_run"], true);
+  EXPECT_EQ(dry.body["total_merged"], 1);
+  ASSERT_EQ(dry.body["groups"].size(), 1u);
+  EXPECT_EQ(dry.body["groups"][0]["kept"], newer);
+  EXPECT_EQ(dry.body["groups"][0]["merged"], Json::array({older}));
+  EXPECT_DOUBLE_EQ(dry.body["groups"][0]["avg_similarity"].get<double>(), 1.0);
+  EXPECT_EQ(Send("GET", "/v1/memories?namespace=team/a").body["total"], 3);
+
+  Answer merged = Send("POST", "/v1/consolidate", Json{{"namespace", "team/a"}});
+  ASSERT_EQ(merged.status, 200) << merged.body.dump();
+  EXPECT_EQ(merged.body["dry_run"], false);
+  EXPECT_EQ(merged.body["total_merged"], 1);
+  EXPECT_EQ(Send("GET", "/v1/memories?namespace=team/a").body["total"], 2);
+  EXPECT_EQ(Send("GET", "/v1/memories").body["total"], 1);  // ws/p untouched
+  Answer again = Send("POST", "/v1/consolidate", Json{{"namespace", "team/a"}});
+  EXPECT_EQ(again.body["groups"], Json::array());
+}
+
+TEST_F(V1ApiTest, ConsolidateErrors) {
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"threshold", 1.5}}), 400, "threshold:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"threshold", 0}}), 400, "threshold:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"threshold", "high"}}), 400, "threshold:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"max_clusters", 0}}), 400, "max_clusters:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"max_clusters", 2.5}}), 400, "max_clusters:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"dry_run", "no"}}), 400, "dry_run:");
+  ExpectError(Send("POST", "/v1/consolidate", Json{{"namespace", "BAD!"}}), 400, "namespace:");
+  ExpectError(Send("POST", "/v1/consolidate", std::string("{not json")), 400, "not valid JSON");
+  Answer empty = Send("POST", "/v1/consolidate", std::string(""));
+  EXPECT_EQ(empty.status, 200) << empty.body.dump();
+  EXPECT_EQ(empty.body["total_merged"], 0);
+}
+
 TEST_F(V1ApiTest, MemoriesPages) {
   for (int i = 0; i < 3; ++i) {
     StoreOk("note number " + std::to_string(i));

@@ -24,12 +24,15 @@ Json Explain(const ChannelScores& c) {
               {"recency", c.recency},
               {"context", c.context},
               {"time", c.time},
+              {"agent", c.agent},
+              {"weight", c.weight},
               {"text_part", c.text_part},
               {"exact_part", c.exact_part},
               {"vector_part", c.vector_part},
               {"recency_part", c.recency_part},
               {"context_part", c.context_part},
               {"time_part", c.time_part},
+              {"agent_part", c.agent_part},
               {"matched_terms", c.matched_terms},
               {"matched_identifiers", c.matched_identifiers}};
 }
@@ -415,6 +418,17 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
            {"created", written.created},
            {"redactions", written.redactions}};
   if (!replaced_id.empty()) out["replaces"] = replaced_id;
+  // Stored anyway, linked and reported (docs/hygiene.md): the agent may prefer to update one.
+  if (!written.near_duplicates.empty()) {
+    Json near = Json::array();
+    for (const NearDuplicate& n : written.near_duplicates) {
+      near.push_back({{"id", n.id},
+                      {"uri", FormatMemoryUri(target, n.id)},
+                      {"similarity", n.similarity},
+                      {"reason", n.reason}});
+    }
+    out["near_duplicates"] = std::move(near);
+  }
   // A duplicate changes nothing, so it is linked to nothing new either.
   if (!link.session.empty() && written.created) out["session"] = link.session;
   return out;

@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "core/tokens.h"
+#include "retrieval/query_names.h"
 
 namespace memex {
 namespace {
@@ -91,6 +92,7 @@ QueryPlan AnalyzeQuery(std::string_view query, const RecallConfig& config) {
 
   plan.identifiers = ExtractIdentifiers(query);
   if (plan.identifiers.size() > kMaxIdentifiers) plan.identifiers.resize(kMaxIdentifiers);
+  plan.names = NamesInQuery(query);
   return plan;
 }
 
@@ -250,6 +252,30 @@ double QueryRelevance(const std::vector<ScoredDoc>& fused) {
   return best;
 }
 
+double RelevanceBar(QueryPlan& plan, const RecallConfig& config) {
+  plan.missing_names.clear();
+  int found = 0;
+  for (const std::string& name : plan.names) {
+    auto it = std::find(plan.terms.begin(), plan.terms.end(), name);
+    if (it == plan.terms.end()) continue;  // not searched (a stop word, or past the term cap)
+    const size_t i = static_cast<size_t>(it - plan.terms.begin());
+    if (i >= plan.term_stats.size()) continue;
+    if (plan.term_stats[i].df > 0) {
+      ++found;
+    } else {
+      plan.missing_names.push_back(name);
+    }
+  }
+  if (found > 0 && plan.missing_names.empty()) {
+    plan.relevance_bar = config.min_relevance_known_name;
+  } else if (found == 0 && !plan.missing_names.empty()) {
+    plan.relevance_bar = config.min_relevance_unknown_name;
+  } else {
+    plan.relevance_bar = config.min_relevance;
+  }
+  return plan.relevance_bar;
+}
+
 std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config) {
   std::vector<DocId> out;
   if (config.weight_context <= 0 || config.context_radius <= 0) return out;
@@ -272,24 +298,53 @@ int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& 
   for (const Neighbour& n : neighbours) {
     auto parent = parent_score.find(n.of);
     if (parent == parent_score.end() || n.distance < 1 || n.doc == n.of) continue;
-    const double share = parent->second / n.distance;
+    // A question's reply is the memory written right after it.
+    const bool reply = n.of_asks && n.after && n.distance == 1;
+    const double gain =
+        parent->second * (reply ? config.weight_answer : config.weight_context / n.distance);
+    if (gain <= 0) continue;
     auto [it, inserted] = index.emplace(n.doc, fused.size());
     if (inserted) {
       fused.push_back(ScoredDoc{n.doc, 0, {}, n.updated_ms});
       ++joined;
     }
     ChannelScores& c = fused[it->second].channels;
-    c.context = std::max(c.context, share);
-  }
-  for (ScoredDoc& d : fused) {
-    ChannelScores& c = d.channels;
-    if (c.context <= 0) continue;
-    d.score -= c.context_part;
-    c.context_part = config.weight_context * c.context;
-    d.score += c.context_part;
+    if (gain > c.context_part) {
+      fused[it->second].score += gain - c.context_part;
+      c.context_part = gain;
+      c.context = parent->second;
+    }
   }
   SortByScore(fused);
   return joined;
+}
+
+void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& facts,
+                    const std::vector<std::string>& query_words, const RecallConfig& config) {
+  if (facts.empty()) return;
+  std::unordered_map<DocId, const RankFact*> fact_of;
+  for (const RankFact& f : facts) fact_of.emplace(f.doc, &f);
+  std::unordered_map<std::string, bool> named;  // agent -> the query names it
+  for (ScoredDoc& d : fused) {
+    auto it = fact_of.find(d.doc);
+    if (it == fact_of.end()) continue;
+    const RankFact& f = *it->second;
+    ChannelScores& c = d.channels;
+    if (config.weight_agent > 0 && !f.agent.empty()) {
+      auto [n, inserted] = named.emplace(f.agent, false);
+      if (inserted) n->second = QueryNamesAgent(query_words, f.agent);
+      if (n->second) {
+        c.agent = 1;
+        c.agent_part = config.weight_agent;
+        d.score += c.agent_part;
+      }
+    }
+    const double confidence = std::clamp(f.confidence, 0.0, 1.0);
+    c.weight = 1.0 - config.confidence_weight + config.confidence_weight * confidence;
+    if (f.status == MemoryStatus::kCandidate) c.weight *= config.candidate_weight;
+    d.score *= c.weight;
+  }
+  SortByScore(fused);
 }
 
 }  // namespace memex

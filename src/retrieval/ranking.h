@@ -12,9 +12,12 @@
 //             (fusion "weighted"), or sum of w_c / (rrf_k + rank_c) over the channels that
 //             found the memory (fusion "rrf").
 // Only memories matched by the text, exact or vector channel are candidates; recency never
-// retrieves. AddContext then lets the best hits lend part of their score to their session
-// neighbours (context channel). When the vector channel took part (plan.semantic), the relevance
-// gate (QueryRelevance against recall.min_relevance) decides whether anything is an answer.
+// retrieves. When the vector channel took part (plan.semantic), the relevance gate
+// (QueryRelevance against RelevanceBar) decides whether anything is an answer. AddContext then
+// lets the best hits lend part of their score to their session neighbours (context channel; a
+// question's reply gets the most), and ApplyRankFacts adds the agent channel and multiplies by
+// the confidence and status weight:
+//   final   = (score + w_context * context + w_agent * agent) * weight.
 // Pure functions; no I/O.
 #pragma once
 
@@ -43,10 +46,13 @@ struct QueryPlan {
   bool semantic = false;           // the vector channel took part
   std::string semantic_note;       // why it did not, when it should have (embedder down, ...)
   double relevance = -1;           // QueryRelevance of the candidates; -1 = not gated (lexical)
-  bool gated = false;              // relevance was under recall.min_relevance: nothing was returned
+  bool gated = false;              // relevance was under relevance_bar: nothing was returned
   int64_t context_added = 0;       // memories found only as session neighbours of hits
   int64_t weak_dropped = 0;        // candidates under recall.min_score_ratio of the best score
   std::optional<TimeWindow> time;  // the period the query names (time channel), if any
+  std::vector<std::string> names;  // names the query uses (retrieval/query_names.h)
+  std::vector<std::string> missing_names;  // those found nowhere in the scopes searched
+  double relevance_bar = 0;                // the gate's bar for this query (RelevanceBar)
 };
 
 struct ChannelScores {
@@ -57,15 +63,18 @@ struct ChannelScores {
   double similarity = 0;  // raw cosine of the embeddings (0 when the vector channel missed it)
   double vector = 0;      // [0,1]
   double recency = 0;     // [0,1]
-  double context = 0;     // the best fused score among the hits it is a session neighbour of,
-                          // divided by the distance to it (0 = none)
+  double context = 0;     // the score of the hit it gains the most from as a session
+                          // neighbour (0 = none); context_part is that gain
   double time = 0;        // 1 when written in (or just after) the period the query names
+  double agent = 0;       // 1 when the query names the memory's agent
+  double weight = 1;      // confidence and status multiplier of the final score
   double text_part = 0;   // weighted contributions; sum = final score
   double exact_part = 0;
   double vector_part = 0;
   double recency_part = 0;
   double context_part = 0;
   double time_part = 0;
+  double agent_part = 0;
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };
@@ -105,15 +114,30 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
 // candidates (0..2), or 2 when one contains a query identifier; 0 when there are none.
 double QueryRelevance(const std::vector<ScoredDoc>& fused);
 
+// The bar QueryRelevance must reach, from the names the query uses (plan.names) and their
+// document frequencies (plan.terms / plan.term_stats, filled by the text search): when some name
+// is found and none is missing, config.min_relevance_known_name; when every name is missing
+// (names not searched as terms are not judged), config.min_relevance_unknown_name; otherwise
+// config.min_relevance. Fills plan.missing_names and plan.relevance_bar.
+double RelevanceBar(QueryPlan& plan, const RecallConfig& config);
+
 // The context channel: each neighbour of one of the best `config.context_parents` docs of
-// `fused` (sorted as FuseChannels returns it) gains weight_context * parent score / distance
-// (the best such share, not a sum); neighbours that were not candidates join with that share
+// `fused` (sorted as FuseChannels returns it) gains weight_context * parent score / distance, or
+// weight_answer * parent score when it is the memory right after a parent that asks a question
+// (the best such gain, not a sum); neighbours that were not candidates join with that gain
 // alone. Re-sorts. Returns how many joined. `updated_ms` of joining docs comes from `neighbours`.
 int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& neighbours,
                    const RecallConfig& config);
 
 // The docs whose neighbours AddContext uses: the first config.context_parents of `fused`.
 std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config);
+
+// The agent channel and the confidence/status weight, for the docs `facts` describe (others are
+// left as they are): + weight_agent when QueryNamesAgent(query_words, agent), then the score is
+// multiplied by (1 - confidence_weight + confidence_weight * confidence), and by
+// candidate_weight for a kCandidate. Re-sorts.
+void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& facts,
+                    const std::vector<std::string>& query_words, const RecallConfig& config);
 
 // BM25 of one candidate (exposed for tests).
 double Bm25(const TextCandidate& c, const TextResult& r, double k1, double b);

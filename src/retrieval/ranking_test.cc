@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/tokens.h"
+
 namespace memex {
 namespace {
 
@@ -174,6 +176,99 @@ TEST(Fuse, TimeChannelFavoursMemoriesWrittenInOrJustAfterTheNamedPeriod) {
   EXPECT_EQ(time, (std::map<DocId, double>{{1, 0}, {2, 1}, {3, 1}, {4, 0}}));
   EXPECT_EQ(out[0].doc, 3);  // in the window, and the newer of the two
   EXPECT_EQ(out[1].doc, 2);
+}
+
+}  // namespace
+}  // namespace memex
+
+namespace memex {
+namespace {
+
+TEST(Context, TheReplyToAQuestionGainsTheAnswerWeight) {
+  RecallConfig cfg;  // weight_context 0.5, weight_answer 0.8
+  std::vector<ScoredDoc> fused = {{1, 1.0, {}, 0}};
+  // doc, of, distance, updated_ms, after, of_asks
+  std::vector<Neighbour> n = {{2, 1, 1, 0, true, true},    // the reply: 0.8 * 1.0
+                              {3, 1, 2, 0, true, true},    // two after: 0.5 * 1.0 / 2
+                              {4, 1, 1, 0, false, true}};  // the turn before: 0.5 * 1.0
+  EXPECT_EQ(AddContext(fused, n, cfg), 3);
+  auto find = [&](DocId d) {
+    return *std::find_if(fused.begin(), fused.end(),
+                         [&](const ScoredDoc& s) { return s.doc == d; });
+  };
+  EXPECT_NEAR(find(2).score, 0.8, 1e-12);
+  EXPECT_NEAR(find(2).channels.context, 1.0, 1e-12);  // the score of the hit it is next to
+  EXPECT_NEAR(find(2).channels.context_part, 0.8, 1e-12);
+  EXPECT_NEAR(find(3).score, 0.25, 1e-12);
+  EXPECT_NEAR(find(4).score, 0.5, 1e-12);
+  EXPECT_EQ(fused[1].doc, 2);
+
+  // A hit that asks nothing lends its reply the ordinary share.
+  std::vector<ScoredDoc> plain = {{1, 1.0, {}, 0}};
+  EXPECT_EQ(AddContext(plain, {{2, 1, 1, 0, true, false}}, cfg), 1);
+  EXPECT_NEAR(plain[1].score, 0.5, 1e-12);
+}
+
+TEST(RelevanceBar, NamesFoundLowerItAndNamesMissingRaiseIt) {
+  RecallConfig cfg;  // 0.75, known 0.5, unknown 1.2
+  QueryPlan p = AnalyzeQuery("When did Caroline meet Obama in Paris?", cfg);
+  EXPECT_EQ(p.names, (Strings{"caroline", "obama", "paris"}));
+  auto bar = [&](std::vector<int64_t> df) {
+    p.term_stats.clear();
+    for (const std::string& t : p.terms) {
+      const auto it = std::find(p.names.begin(), p.names.end(), t);
+      TermStat s;
+      s.df = it == p.names.end() ? 3 : df[static_cast<size_t>(it - p.names.begin())];
+      p.term_stats.push_back(s);
+    }
+    return RelevanceBar(p, cfg);
+  };
+  EXPECT_DOUBLE_EQ(bar({4, 2, 1}), 0.5);  // every name is here
+  EXPECT_TRUE(p.missing_names.empty());
+  EXPECT_DOUBLE_EQ(bar({0, 0, 0}), 1.2);  // none is
+  EXPECT_EQ(p.missing_names, (Strings{"caroline", "obama", "paris"}));
+  EXPECT_DOUBLE_EQ(bar({4, 0, 1}), 0.75);  // some are: the plain bar
+  EXPECT_EQ(p.missing_names, (Strings{"obama"}));
+  EXPECT_DOUBLE_EQ(p.relevance_bar, 0.75);
+
+  QueryPlan none = AnalyzeQuery("how do we deploy the api", cfg);
+  EXPECT_TRUE(none.names.empty());
+  EXPECT_DOUBLE_EQ(RelevanceBar(none, cfg), 0.75);
+  // A name that was not searched (no term stats yet) is not judged.
+  QueryPlan unsearched = AnalyzeQuery("what did Tim say", cfg);
+  EXPECT_DOUBLE_EQ(RelevanceBar(unsearched, cfg), 0.75);
+}
+
+TEST(RankFacts, AgentChannelConfidenceAndStatusWeights) {
+  RecallConfig cfg;  // weight_agent 0.25, confidence_weight 0.5, candidate_weight 0.75
+  std::vector<ScoredDoc> fused = {
+      {1, 1.0, {}, 0}, {2, 0.9, {}, 0}, {3, 0.8, {}, 0}, {4, 0.7, {}, 0}, {5, 0.6, {}, 0}};
+  std::vector<RankFact> facts = {{1, "", 0.2, MemoryStatus::kActive},
+                                 {2, "", 1.0, MemoryStatus::kCandidate},
+                                 {3, "Claude-Code", 1.0, MemoryStatus::kActive},
+                                 {4, "cursor", 1.0, MemoryStatus::kActive}};
+  ApplyRankFacts(fused, facts, SplitWords("what did claude code change"), cfg);
+  std::map<DocId, ScoredDoc> by;
+  for (const ScoredDoc& d : fused) by[d.doc] = d;
+  EXPECT_NEAR(by[1].score, 1.0 * 0.6, 1e-12);
+  EXPECT_NEAR(by[1].channels.weight, 0.6, 1e-12);
+  EXPECT_NEAR(by[2].score, 0.9 * 0.75, 1e-12);
+  EXPECT_NEAR(by[3].score, 0.8 + 0.25, 1e-12);
+  EXPECT_EQ(by[3].channels.agent, 1);
+  EXPECT_NEAR(by[3].channels.agent_part, 0.25, 1e-12);
+  EXPECT_NEAR(by[4].score, 0.7, 1e-12);  // an agent the query does not name
+  EXPECT_EQ(by[4].channels.agent, 0);
+  EXPECT_NEAR(by[5].score, 0.6, 1e-12);  // no facts: left as it was
+  EXPECT_EQ(fused.front().doc, 3);
+  for (size_t i = 1; i < fused.size(); ++i) EXPECT_GE(fused[i - 1].score, fused[i].score);
+
+  cfg.weight_agent = 0;
+  cfg.confidence_weight = 0;
+  cfg.candidate_weight = 1;
+  std::vector<ScoredDoc> same = {{1, 1.0, {}, 0}, {3, 0.8, {}, 0}};
+  ApplyRankFacts(same, facts, SplitWords("claude code"), cfg);
+  EXPECT_NEAR(same[0].score, 1.0, 1e-12);
+  EXPECT_NEAR(same[1].score, 0.8, 1e-12);
 }
 
 }  // namespace

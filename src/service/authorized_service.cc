@@ -113,4 +113,20 @@ Result<std::vector<DoctorCheck>> AuthorizedService::Doctor() {
   return inner_.Doctor();
 }
 
+Result<ConsolidateResult> AuthorizedService::Consolidate(const ConsolidateRequest& req) {
+  ConsolidateRequest r = req;
+  ASSIGN_OR_RETURN(r.filter, ReadableFilter(req.filter));
+  if (req.filter.all_scopes && NarrowedToNothing(r.filter)) {
+    ConsolidateResult none;
+    none.threshold = req.threshold;
+    return none;
+  }
+  if (req.apply && !r.filter.all_scopes) {
+    for (const Scope& s : r.filter.scopes) RETURN_IF_ERROR(who_.MayWrite(s));
+  } else if (req.apply) {
+    RETURN_IF_ERROR(who_.MayWrite(Scope{"*", "*"}));
+  }
+  return inner_.Consolidate(r);
+}
+
 }  // namespace memex

@@ -48,6 +48,9 @@ class AuthorizedService final : public MemoryApi {
   Result<ImportSummary> Import(std::istream& in, const ImportOptions& opts,
                                const ProgressFn& progress = nullptr) override;
   Result<std::vector<DoctorCheck>> Doctor();
+  // Needs read on every scope of the filter (an every-scope filter is narrowed as for Recall)
+  // and, with req.apply, write on each of them.
+  Result<ConsolidateResult> Consolidate(const ConsolidateRequest& req);
 
  private:
   // `filter` made safe to run for the principal: kPermissionDenied when it names a scope the

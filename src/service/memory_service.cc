@@ -5,11 +5,13 @@
 #include <chrono>
 #include <istream>
 #include <ostream>
+#include <unordered_set>
 
 #include "base/ids.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "codec/memory_json.h"
+#include "core/tokens.h"
 #include "embed/embedder.h"
 #include "service/embedding_worker.h"
 #include "service/recall_cache.h"
@@ -133,6 +135,17 @@ Result<RememberResult> MemoryService::Remember(const RememberRequest& req) {
       semantic.worker->Notify();
     }
   }
+  // Near-duplicates are kept, linked and reported, never refused (docs/hygiene.md). Batches
+  // (RememberBatch, imports) skip this: their bulk writes would each pay a search.
+  if (put.created && config_.hygiene.near_duplicates) {
+    Result<std::vector<NearDuplicate>> near = FindAndLinkNearDuplicates(
+        store_, config_.hygiene, {put.id, m.scope, m.content}, semantic.index);
+    if (near.ok()) {
+      out.near_duplicates = std::move(near).value();
+    } else {
+      LogWarn("near-duplicate check skipped: " + near.status().ToString());
+    }
+  }
   return out;
 }
 
@@ -169,6 +182,11 @@ namespace {
 // of an embedding grows with its length (a pasted 60-word query took 12 ms with USE-Lite, a
 // question 3 ms); the lexical channels still see every word.
 constexpr size_t kQueryWordsEmbedded = 40;
+
+// Docs whose agent, confidence and status ranking reads (Store::RankFacts): the best ones after
+// fusion and context, at least as deep as the page asked for. Docs further down are not
+// re-weighed: an approximation that bounds the cost to one rowid lookup per doc.
+constexpr int64_t kRankFactDocs = 100;
 
 std::string QueryToEmbed(const std::string& query) {
   size_t words = 0;
@@ -264,7 +282,11 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   std::vector<VectorCandidate> vectors;
   if (semantic.embedder != nullptr && semantic.index != nullptr) {
     if (!caught_up.ok()) plan.semantic_note = "vector index not refreshed: " + caught_up.ToString();
-    ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, plan));
+    std::vector<DocId> lexical;
+    lexical.reserve(text.candidates.size() + idents.matches.size());
+    for (const TextCandidate& c : text.candidates) lexical.push_back(c.doc);
+    for (const IdentMatch& m : idents.matches) lexical.push_back(m.doc);
+    ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, lexical, plan));
   }
 
   std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, vectors, clock_.NowMs(), rc);
@@ -272,7 +294,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   // alone cannot tell (a paraphrase shares few words), so lexical-only recall is not gated.
   if (plan.semantic && rc.min_relevance > 0) {
     plan.relevance = QueryRelevance(fused);
-    if (plan.relevance < rc.min_relevance) {
+    if (plan.relevance < RelevanceBar(plan, rc)) {
       plan.gated = true;
       fused.clear();
     }
@@ -281,6 +303,16 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     NeighbourQuery nq{std::move(parents), rc.context_radius, req.filter};
     ASSIGN_OR_RETURN(std::vector<Neighbour> neighbours, store_.SessionNeighbours(nq));
     plan.context_added = AddContext(fused, neighbours, rc);
+  }
+  // The agent channel and the confidence/status weight, for the docs that can reach the page.
+  if (!fused.empty()) {
+    const size_t n = std::min(
+        fused.size(), static_cast<size_t>(std::max<int64_t>(kRankFactDocs, req.offset + limit)));
+    std::vector<DocId> docs;
+    docs.reserve(n);
+    for (size_t i = 0; i < n; ++i) docs.push_back(fused[i].doc);
+    ASSIGN_OR_RETURN(std::vector<RankFact> facts, store_.RankFacts(docs));
+    ApplyRankFacts(fused, facts, SplitWords(req.query), rc);
   }
   // Next to a strong hit, a far weaker one is noise (a one-word query is close to many texts).
   if (!fused.empty() && rc.min_score_ratio > 0) {
@@ -339,7 +371,8 @@ SemanticParts MemoryService::Semantic(bool open) {
 }
 
 Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
-    const SemanticParts& semantic, const RecallRequest& req, QueryPlan& plan) {
+    const SemanticParts& semantic, const RecallRequest& req, const std::vector<DocId>& lexical,
+    QueryPlan& plan) {
   std::vector<VectorCandidate> out;
   Result<Embeddings> q = semantic.embedder->Embed({QueryToEmbed(req.query)});
   if (!q.ok()) {
@@ -361,8 +394,19 @@ Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
     return out;
   }
   plan.semantic = true;
-  out.reserve(hits->size());
-  for (const SemanticHit& h : *hits) out.push_back({h.doc, h.similarity, h.updated_ms});
+  out.reserve(hits->size() + lexical.size());
+  std::unordered_set<DocId> seen;
+  for (const SemanticHit& h : *hits) {
+    out.push_back({h.doc, h.similarity, h.updated_ms});
+    seen.insert(h.doc);
+  }
+  std::vector<DocId> rest;
+  for (DocId d : lexical) {
+    if (seen.insert(d).second) rest.push_back(d);
+  }
+  for (const SemanticHit& h : semantic.index->Similarities(query, rest, req.filter)) {
+    out.push_back({h.doc, h.similarity, 0});
+  }
   return out;
 }
 
@@ -495,6 +539,27 @@ Result<ImportSummary> MemoryService::Import(std::istream& in, const ImportOption
   summary.skipped = summary.lines - summary.inserted;
   if (progress) progress(line_no, line_no);
   return summary;
+}
+
+Result<ConsolidateResult> MemoryService::Consolidate(const ConsolidateRequest& req) {
+  RETURN_IF_ERROR(CheckFilter(req.filter));
+  const SemanticParts semantic = Semantic(true);
+  SemanticIndex* index = semantic.index;
+  if (index != nullptr) {
+    if (Status st = index->CatchUp(); !st.ok()) {
+      LogWarn("consolidate without the vector index: " + st.ToString());
+      index = nullptr;
+    }
+  }
+  ASSIGN_OR_RETURN(ConsolidateResult result, Consolidator(store_, config_.hygiene, index).Run(req));
+  // A kept memory whose tags were merged has a new version to embed.
+  if (result.applied && semantic.worker != nullptr) semantic.worker->Notify();
+  return result;
+}
+
+Result<std::vector<MemoryLink>> MemoryService::Links(const std::string& id) {
+  if (!IsUuid(id)) return InvalidArgument("'" + TruncateUtf8(id, 64) + "' is not a memory id");
+  return store_.Links(id);
 }
 
 std::vector<DoctorCheck> MemoryService::Doctor() {

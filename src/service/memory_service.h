@@ -22,7 +22,9 @@
 #include "redact/redactor.h"
 #include "retrieval/ranking.h"
 #include "service/access_recorder.h"
+#include "service/consolidation.h"
 #include "service/memory_api.h"
+#include "service/near_duplicates.h"
 #include "store/store.h"
 
 namespace memex {
@@ -53,6 +55,10 @@ struct RememberResult {
   bool created = true;    // false: an identical memory (or idempotency key) already existed
   int redactions = 0;     // secrets replaced before storing
   bool embedded = false;  // wait_for_vectors was asked and the vector is searchable
+  // Live memories of the same scope this new one nearly duplicates (docs/hygiene.md), each
+  // linked near_duplicate from it; empty for an existing memory (created == false), for batches
+  // and with hygiene.near_duplicates off.
+  std::vector<NearDuplicate> near_duplicates;
 };
 
 struct RecallRequest {
@@ -152,12 +158,23 @@ class MemoryService : public MemoryApi {
   // Health checks of the data directory and store (integrity, schema, counts).
   std::vector<DoctorCheck> Doctor();
 
+  // Groups near-duplicates of req.filter's scopes and, with req.apply, archives all but one
+  // of each group (service/consolidation.h, docs/hygiene.md). Uses the vector index when semantic
+  // recall is on (opening it like a recall). Errors: kInvalidArgument (bad filter, threshold or
+  // max_groups); the store's.
+  Result<ConsolidateResult> Consolidate(const ConsolidateRequest& req);
+  // The links from or to the memory version `id` (near_duplicate, merged_into), oldest first.
+  // Errors: kInvalidArgument (not an id); the store's.
+  Result<std::vector<MemoryLink>> Links(const std::string& id);
+
  private:
   Status ValidateNew(NewMemory& m, int* redactions) const;
-  // The vector channel's candidates; an embedder or index failure is noted in `plan` and
+  // The vector channel's candidates: the nearest memories, and the similarity of every memory
+  // the lexical channels found (`lexical`); an embedder or index failure is noted in `plan` and
   // answers no candidates (lexical recall goes on).
   Result<std::vector<VectorCandidate>> SemanticCandidates(const SemanticParts& semantic,
                                                           const RecallRequest& req,
+                                                          const std::vector<DocId>& lexical,
                                                           QueryPlan& plan);
 
   Store& store_;

@@ -308,5 +308,56 @@ TEST_F(ServiceTest, DoctorReportsHealthyStore) {
   for (const auto& c : service_->Doctor()) EXPECT_TRUE(c.ok) << c.name << ": " << c.detail;
 }
 
+TEST_F(ServiceTest, RecallWeighsAgentConfidenceStatusAndReplies) {
+  auto put = [&](std::string content, std::string agent, double confidence, MemoryStatus status,
+                 std::string session = "") {
+    RememberRequest r = Req(std::move(content));
+    r.memory.agent = std::move(agent);
+    r.memory.confidence = confidence;
+    r.memory.status = status;
+    r.memory.session = std::move(session);
+    auto res = service_->Remember(r);
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    return res.ok() ? res->id : "";
+  };
+  const std::string by_codex =
+      put("the cache flushes nightly", "codex", 1.0, MemoryStatus::kActive);
+  const std::string by_claude =
+      put("the cache flushes nightly at 2am", "claude-code", 1.0, MemoryStatus::kActive);
+  RecallResponse r = Recall("when does the cache flush according to codex");
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].memory.id, by_codex);
+  EXPECT_EQ(r.hits[0].channels.agent, 1);
+  EXPECT_GT(r.hits[0].channels.agent_part, 0);
+  EXPECT_EQ(r.hits[1].channels.agent, 0);
+  r = Recall("when does the cache flush according to Claude Code");
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].memory.id, by_claude);
+
+  // Same text: the unsure and the unconfirmed memory rank below the sure one.
+  const std::string sure = put("tokens rotate weekly", "", 1.0, MemoryStatus::kActive);
+  const std::string unsure = put("tokens rotate weekly!", "", 0.2, MemoryStatus::kActive);
+  const std::string pending = put("tokens rotate weekly?", "", 1.0, MemoryStatus::kCandidate);
+  r = Recall("tokens rotate weekly");
+  ASSERT_EQ(r.hits.size(), 3u);
+  EXPECT_EQ(r.hits[0].memory.id, sure);
+  EXPECT_EQ(r.hits[1].memory.id, pending);
+  EXPECT_NEAR(r.hits[1].channels.weight, 0.75, 1e-9);
+  EXPECT_EQ(r.hits[2].memory.id, unsure);
+  EXPECT_NEAR(r.hits[2].channels.weight, 0.6, 1e-9);
+
+  // The memory written right after a question is its reply, and gains the most.
+  clock_.Advance(1000);
+  put("which port does the billing api listen on?", "", 1.0, MemoryStatus::kActive, "s1");
+  clock_.Advance(1000);
+  const std::string reply = put("8443, behind the proxy", "", 1.0, MemoryStatus::kActive, "s1");
+  r = Recall("billing api port");
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[1].memory.id, reply);
+  EXPECT_EQ(r.hits[1].channels.text, 0) << "found as the reply only";
+  EXPECT_NEAR(r.hits[1].channels.context_part, config_.recall.weight_answer * r.hits[0].score,
+              1e-9);
+}
+
 }  // namespace
 }  // namespace memex

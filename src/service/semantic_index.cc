@@ -1,6 +1,7 @@
 #include "service/semantic_index.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -257,6 +258,61 @@ Result<std::vector<SemanticHit>> SemanticIndex::Search(const std::vector<float>&
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.doc < b.doc;
   });
   if (static_cast<int>(out.size()) > k) out.resize(static_cast<size_t>(k));
+  return out;
+}
+
+std::optional<std::vector<float>> SemanticIndex::VectorOf(DocId doc, const SearchFilter& filter) {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  for (Partition* p : PartitionsFor(filter)) {
+    if (auto v = p->index.Vector(doc * kMaxChunks)) return v;
+  }
+  return std::nullopt;
+}
+
+std::vector<DocId> SemanticIndex::IndexedDocs(const SearchFilter& filter, size_t max) {
+  std::vector<DocId> docs;
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    for (Partition* p : PartitionsFor(filter)) {
+      for (int64_t key : p->index.Keys()) {
+        if (key % kMaxChunks == 0) docs.push_back(DocOf(key));
+      }
+    }
+  }
+  std::sort(docs.begin(), docs.end(), std::greater<>());
+  if (docs.size() > max) docs.resize(max);
+  return docs;
+}
+
+std::vector<SemanticHit> SemanticIndex::Similarities(const std::vector<float>& query,
+                                                     const std::vector<DocId>& docs,
+                                                     const SearchFilter& filter) {
+  std::vector<SemanticHit> out;
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  if (docs.empty() || static_cast<int>(query.size()) != dim_) return out;
+  std::unordered_map<DocId, float> best;
+  for (Partition* p : PartitionsFor(filter)) {
+    // A doc's chunks have consecutive keys from doc * kMaxChunks: ask for chunk c of the docs
+    // that had a chunk c - 1 (most texts have one chunk: usually two rounds).
+    std::vector<int64_t> keys;
+    keys.reserve(docs.size());
+    for (DocId doc : docs) keys.push_back(doc * kMaxChunks);
+    for (int64_t c = 0; c < kMaxChunks && !keys.empty(); ++c) {
+      std::vector<float> sims = p->index.Similarities(query.data(), keys);
+      std::vector<int64_t> next;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (std::isnan(sims[i])) continue;
+        auto [it, inserted] = best.emplace(DocOf(keys[i]), sims[i]);
+        if (!inserted) it->second = std::max(it->second, sims[i]);
+        next.push_back(keys[i] + 1);
+      }
+      keys = std::move(next);
+    }
+  }
+  out.reserve(best.size());
+  for (DocId doc : docs) {
+    if (auto it = best.find(doc); it != best.end()) out.push_back({doc, it->second, 0});
+  }
   return out;
 }
 

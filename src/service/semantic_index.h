@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -80,6 +81,21 @@ class SemanticIndex {
   // the query's dimension is not the model's.
   Result<std::vector<SemanticHit>> Search(const std::vector<float>& query,
                                           const SearchFilter& filter, int k);
+
+  // The vector of `doc`'s first chunk, from the partitions `filter`'s scopes cover (the
+  // filter's other fields are not applied); nullopt when it is not indexed there (not embedded
+  // yet, or the index has not caught up).
+  std::optional<std::vector<float>> VectorOf(DocId doc, const SearchFilter& filter);
+  // The memories with a vector in the partitions `filter`'s scopes cover, newest rows (largest
+  // DocId) first, at most `max`. Not checked against the store: superseded or forgotten
+  // versions may be among them.
+  std::vector<DocId> IndexedDocs(const SearchFilter& filter, size_t max);
+  // The similarity of `query` with each of `docs` that has a vector in the partitions
+  // `filter`'s scopes cover (its best chunk), for candidates other channels found: every
+  // candidate gets a vector score, not only Search's k nearest. Docs without one are left out;
+  // the filter's other fields are not applied (the caller's candidates passed them).
+  std::vector<SemanticHit> Similarities(const std::vector<float>& query,
+                                        const std::vector<DocId>& docs, const SearchFilter& filter);
 
   // When Persist saves: kWorthIt (the embedding worker, after a pass) when a graph exists (more
   // vectors than vector.hnsw_threshold in all) and a tenth of them (at least 1,000) arrived

@@ -342,6 +342,32 @@ TEST_F(SemanticRecallTest, QueryNamingAStoredIdentifierIsNeverGated) {
       << "the fixture must be under the gate on similarity + coverage alone";
 }
 
+TEST_F(SemanticRecallTest, NamesInTheQueryMoveTheGatesBar) {
+  UseEmbedder();
+  Put("Postgres stores customer invoices");
+  Put("the deploy runs every friday afternoon");
+  // The plain bar is out of reach; a name found in scope brings its own, lower bar.
+  config_.recall.min_relevance = 2.0;
+  config_.recall.min_relevance_known_name = 0.1;
+  RecallResponse known = Recall("where does Postgres keep client bills");
+  EXPECT_EQ(known.plan.names, std::vector<std::string>{"postgres"});
+  EXPECT_TRUE(known.plan.missing_names.empty());
+  EXPECT_DOUBLE_EQ(known.plan.relevance_bar, 0.1);
+  EXPECT_FALSE(known.plan.gated);
+  EXPECT_FALSE(known.hits.empty());
+
+  // A query whose only name is found nowhere in scope meets the unknown-name bar.
+  config_.recall.min_relevance = 0.01;  // 0 would turn the gate off altogether
+  config_.recall.min_relevance_unknown_name = 2.0;
+  RecallResponse missing = Recall("where does Oracle keep client bills");
+  EXPECT_EQ(missing.plan.missing_names, std::vector<std::string>{"oracle"});
+  EXPECT_DOUBLE_EQ(missing.plan.relevance_bar, 2.0);
+  EXPECT_TRUE(missing.plan.gated);
+  EXPECT_TRUE(missing.hits.empty());
+  // Without names, the plain bar.
+  EXPECT_FALSE(Recall("where does the database keep client bills").plan.gated);
+}
+
 TEST_F(SemanticRecallTest, UpdatedMemoryRanksAndItsOldVersionIsHidden) {
   Semantic& sem = UseEmbedder();
   std::string v1 = Put(kInvoices);
@@ -473,7 +499,8 @@ TEST_F(SemanticRecallTest, SessionNeighbourOfAStrongHitJoinsThroughContext) {
   EXPECT_EQ(next->channels.similarity, 0) << "not a vector candidate";
   const RankedHit* two_away = Find(r, third);
   ASSERT_NE(two_away, nullptr);
-  EXPECT_LT(two_away->channels.context, next->channels.context) << "halved at distance 2";
+  EXPECT_EQ(two_away->channels.context, next->channels.context) << "the same hit lends to both";
+  EXPECT_LT(two_away->channels.context_part, next->channels.context_part) << "halved at distance 2";
   EXPECT_EQ(Find(r, other), nullptr) << "another session lends nothing";
   EXPECT_EQ(r.plan.context_added, 2);
 

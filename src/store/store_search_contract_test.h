@@ -1,5 +1,6 @@
-// The Store contract suite, part 2: the search primitives (SearchText, SearchIdents, Hydrate) of
-// core/search.h. See store_contract_test.h for how an implementation instantiates the suite.
+// The Store contract suite, part 2: the search primitives (SearchText, SearchIdents, Hydrate,
+// SessionNeighbours, RankFacts) of core/search.h. See store_contract_test.h for how an
+// implementation instantiates the suite.
 #pragma once
 
 #include <map>
@@ -306,6 +307,84 @@ TEST_P(StoreContractTest, SessionNeighboursAreTheNearestInWriteOrder) {
   ASSERT_TRUE(store_->Forget(id_of["bravo"], false).ok());
   want = {{a, Pair{c, 1}}, {doc("delta"), Pair{c, 1}}, {doc("echo"), Pair{c, 2}}};
   EXPECT_EQ(neighbours({c}, 2), want);
+}
+
+TEST_P(StoreContractTest, SessionNeighboursTellTheSideAndWhetherTheHitAsks) {
+  NewMemory ask = Note("turn india: which port does the api use?");
+  ask.session = "s1";
+  NewMemory reply = Note("turn juliet: 8080");
+  reply.session = "s1";
+  NewMemory before = Note("turn kilo");
+  before.session = "s1";
+  MustPut(before);
+  MustPut(ask);
+  MustPut(reply);
+  Result<TextResult> r = store_->SearchText(TQ({"india"}, In(S("p"))));
+  ASSERT_TRUE(r.ok() && r->candidates.size() == 1);
+  NeighbourQuery q;
+  q.docs = {r->candidates[0].doc};
+  q.radius = 1;
+  q.filter = In(S("p"));
+  Result<std::vector<Neighbour>> n = store_->SessionNeighbours(q);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_EQ(n->size(), 2u);
+  int after = 0;
+  for (const Neighbour& x : *n) {
+    EXPECT_TRUE(x.of_asks);
+    after += x.after ? 1 : 0;
+    Result<std::vector<Memory>> m = store_->Hydrate({x.doc});
+    ASSERT_TRUE(m.ok() && m->size() == 1);
+    EXPECT_EQ(x.after, (*m)[0].content == "turn juliet: 8080") << (*m)[0].content;
+  }
+  EXPECT_EQ(after, 1);
+
+  // The reply does not ask: its neighbours say so.
+  r = store_->SearchText(TQ({"juliet"}, In(S("p"))));
+  ASSERT_TRUE(r.ok() && r->candidates.size() == 1);
+  q.docs = {r->candidates[0].doc};
+  n = store_->SessionNeighbours(q);
+  ASSERT_TRUE(n.ok() && n->size() == 1);
+  EXPECT_FALSE((*n)[0].of_asks);
+  EXPECT_FALSE((*n)[0].after);
+}
+
+// ---- RankFacts ----
+
+TEST_P(StoreContractTest, RankFactsGiveAgentConfidenceAndStatusInOrder) {
+  NewMemory a = Note("facts alpha");
+  a.agent = "codex";
+  a.confidence = 0.25;
+  NewMemory b = Note("facts bravo");
+  b.status = MemoryStatus::kCandidate;
+  MustPut(a);
+  MustPut(b);
+  NewMemory gone = Note("facts charlie");
+  const std::string gone_id = MustPut(gone).id;
+  Result<TextResult> r = store_->SearchText(TQ({"facts"}, In(S("p"))));
+  ASSERT_TRUE(r.ok() && r->candidates.size() == 3);
+  std::map<std::string, DocId> doc_of;
+  for (const TextCandidate& c : r->candidates) {
+    Result<std::vector<Memory>> m = store_->Hydrate({c.doc});
+    ASSERT_TRUE(m.ok() && m->size() == 1);
+    doc_of[(*m)[0].content] = c.doc;
+  }
+  ASSERT_TRUE(store_->Forget(gone_id, false).ok());
+  std::vector<DocId> docs = {doc_of["facts bravo"], 999'999'999, doc_of["facts charlie"],
+                             doc_of["facts alpha"]};
+  Result<std::vector<RankFact>> f = store_->RankFacts(docs);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->size(), 2u);  // the unknown and the forgotten doc are skipped
+  EXPECT_EQ((*f)[0].doc, doc_of["facts bravo"]);
+  EXPECT_EQ((*f)[0].agent, "");
+  EXPECT_EQ((*f)[0].confidence, 1.0);
+  EXPECT_EQ((*f)[0].status, MemoryStatus::kCandidate);
+  EXPECT_EQ((*f)[1].doc, doc_of["facts alpha"]);
+  EXPECT_EQ((*f)[1].agent, "codex");
+  EXPECT_DOUBLE_EQ((*f)[1].confidence, 0.25);
+  EXPECT_EQ((*f)[1].status, MemoryStatus::kActive);
+  Result<std::vector<RankFact>> none = store_->RankFacts({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
 }
 
 }  // namespace memex::store_contract

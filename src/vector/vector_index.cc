@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -362,6 +363,38 @@ void VectorIndex::Remove(int64_t key) {
 bool VectorIndex::Contains(int64_t key) const {
   auto lock = impl_->ReadLock();
   return impl_->state->slot_of.count(key) > 0;
+}
+
+std::optional<std::vector<float>> VectorIndex::Vector(int64_t key) const {
+  auto lock = impl_->ReadLock();
+  const VectorState& s = *impl_->state;
+  auto it = s.slot_of.find(key);
+  if (it == s.slot_of.end()) return std::nullopt;
+  const float* v = s.vec(it->second);
+  return std::vector<float>(v, v + s.dim);
+}
+
+std::vector<float> VectorIndex::Similarities(const float* query,
+                                             const std::vector<int64_t>& keys) const {
+  auto lock = impl_->ReadLock();
+  const VectorState& s = *impl_->state;
+  std::vector<float> out;
+  out.reserve(keys.size());
+  for (int64_t key : keys) {
+    auto it = s.slot_of.find(key);
+    out.push_back(it == s.slot_of.end() ? std::numeric_limits<float>::quiet_NaN()
+                                        : simd::DotF32(query, s.vec(it->second), s.dim));
+  }
+  return out;
+}
+
+std::vector<int64_t> VectorIndex::Keys() const {
+  auto lock = impl_->ReadLock();
+  std::vector<int64_t> keys;
+  keys.reserve(impl_->state->slot_of.size());
+  for (const auto& [key, slot] : impl_->state->slot_of) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 std::vector<VectorHit> VectorIndex::Search(const float* query,

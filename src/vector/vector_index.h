@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,13 @@ class VectorIndex {
   // Removes `key` if present.
   void Remove(int64_t key);
   bool Contains(int64_t key) const;
+  // The vector stored for `key` (`dim` floats), or nullopt when the key is not in the index.
+  std::optional<std::vector<float>> Vector(int64_t key) const;
+  // Every key in the index, ascending.
+  std::vector<int64_t> Keys() const;
+  // The similarity (inner product, as Search scores) of `query` with the vector of each of
+  // `keys`, in order; NaN for a key not in the index. One read lock for all.
+  std::vector<float> Similarities(const float* query, const std::vector<int64_t>& keys) const;
 
   // The min(k, allowed) most similar keys, best first (ties: smaller key first). Never fails: a
   // graph error falls back to an exact scan.

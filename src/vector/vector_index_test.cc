@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -220,6 +221,26 @@ TEST(VectorIndexTest, RemovedKeysAreNeverReturned) {
     } else {
       EXPECT_EQ(f.index.stats().deleted, 0);
     }
+  }
+}
+
+TEST(VectorIndexTest, VectorAndKeysReadBackWhatWasStored) {
+  for (const Mode& m : kModes) {
+    Fixture f(300, kDim, Config(m.threshold, m.quantize));
+    for (size_t i = 0; i < 300; i += 3) f.index.Remove(f.keys[i]);
+    std::vector<int64_t> expected;
+    for (size_t i = 0; i < 300; ++i) {
+      std::optional<std::vector<float>> v = f.index.Vector(f.keys[i]);
+      if (i % 3 == 0) {
+        EXPECT_FALSE(v.has_value()) << m.name << " " << i;
+        continue;
+      }
+      expected.push_back(f.keys[i]);
+      ASSERT_TRUE(v.has_value()) << m.name << " " << i;
+      EXPECT_EQ(*v, std::vector<float>(f.row(i), f.row(i) + kDim)) << m.name << " " << i;
+    }
+    EXPECT_EQ(f.index.Keys(), expected) << m.name;
+    EXPECT_FALSE(f.index.Vector(1).has_value());
   }
 }
 

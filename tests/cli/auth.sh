@@ -205,6 +205,9 @@ row "POST /v1/recall/batch" v1 r POST /v1/recall/batch \
   200 200 200 403
 row "GET /v1/export" v1 r GET "/v1/export?namespace=acme/api" "" 200 200 200 403
 row "GET /v1/memories" v1 r GET "/v1/memories?namespace=acme/api&limit=5" "" 200 200 200 403
+# A dry run reads only (memoryOSS's default, dry_run false, needs write: docs/http.md).
+row "POST /v1/consolidate" v1 r POST /v1/consolidate '{"namespace":"acme/api","dry_run":true}' \
+  200 200 200 403
 # Updates make a new version (live count unchanged); a memory outside the token's scopes is
 # "memory not found", as an unknown id.
 row "PATCH /v1/update" v1 u PATCH /v1/update \

@@ -217,7 +217,7 @@ Result<std::vector<SearchableDoc>> SelectSearchable(Connection& db, ScopeCache& 
     }
     b.Sql(")");
     AppendScopeFilter(set, b);
-    AppendHistoryFilter(filter.include_history, b);
+    AppendHistoryFilter(filter.include_history, filter.include_archived, b);
     AppendAttributeFilter(filter, b);
     ASSIGN_OR_RETURN(StatementRef q, db.Prepare(b.sql()));
     b.Bind(*q);

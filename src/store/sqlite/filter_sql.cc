@@ -75,8 +75,9 @@ void AppendScopeFilter(const ScopeSet& scopes, SqlBuilder& b) {
   b.Sql(")");
 }
 
-void AppendHistoryFilter(bool include_history, SqlBuilder& b) {
+void AppendHistoryFilter(bool include_history, bool include_archived, SqlBuilder& b) {
   if (!include_history) b.Sql(" AND m.status <> 2");
+  if (!include_archived) b.Sql(" AND m.status <> 3");
 }
 
 }  // namespace memex::sqlite

@@ -47,7 +47,8 @@ bool HasAttributeFilter(const SearchFilter& filter);
 void AppendAttributeFilter(const SearchFilter& filter, SqlBuilder& b);
 // Appends " AND m.scope_id IN (...)" unless `scopes.all`. Precondition: !scopes.none().
 void AppendScopeFilter(const ScopeSet& scopes, SqlBuilder& b);
-// Appends " AND m.status <> 2" unless `include_history`.
-void AppendHistoryFilter(bool include_history, SqlBuilder& b);
+// Appends " AND m.status <> 2" unless `include_history` and " AND m.status <> 3" unless
+// `include_archived` (superseded and archived rows).
+void AppendHistoryFilter(bool include_history, bool include_archived, SqlBuilder& b);
 
 }  // namespace memex::sqlite

@@ -53,11 +53,17 @@ TEST(FilterSqlTest, ScopeAndHistoryFilters) {
   AppendScopeFilter(ScopeSet{true, {}}, all);
   EXPECT_EQ(all.sql(), "");
   SqlBuilder hist;
-  AppendHistoryFilter(false, hist);
+  AppendHistoryFilter(false, true, hist);
   EXPECT_EQ(hist.sql(), " AND m.status <> 2");
   SqlBuilder with_hist;
-  AppendHistoryFilter(true, with_hist);
+  AppendHistoryFilter(true, true, with_hist);
   EXPECT_EQ(with_hist.sql(), "");
+  SqlBuilder current;
+  AppendHistoryFilter(false, false, current);
+  EXPECT_EQ(current.sql(), " AND m.status <> 2 AND m.status <> 3");
+  SqlBuilder no_archive;
+  AppendHistoryFilter(true, false, no_archive);
+  EXPECT_EQ(no_archive.sql(), " AND m.status <> 3");
 }
 
 }  // namespace

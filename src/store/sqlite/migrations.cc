@@ -1,6 +1,9 @@
 #include "store/sqlite/migrations.h"
 
 #include <string>
+#include <vector>
+
+#include "store/sqlite/row_codec.h"
 
 namespace memex::sqlite {
 namespace {
@@ -292,6 +295,86 @@ CREATE INDEX memories_session ON memories(scope_id, session, created_ms, doc)
   WHERE session <> '';
 )sql";
 
+// Version 6: hygiene (SPEC §6; store/store.h AddLinks, SetArchived).
+// - memory_links: typed edges between memory versions (core/link.h). kind is the snake_case
+//   name, like events.kind. Keyed by (from, to, kind) so recording a link twice keeps the first;
+//   memory_links_to answers "links to X". No foreign keys: RowWriter::Purge deletes a purged
+//   version's links in the purge's transaction.
+// - memories.archived_ms: when a memory was archived, so one sweep can be undone as a unit.
+// - Archived rows leave searches the way superseded ones do: FTS column `st` holds "a" and
+//   scope_counts keeps them apart (archived, archived_tokens), so a scope without archived rows
+//   pays nothing and BM25's N counts only what the search may return. Rows archived before v6
+//   (imported with status "archived") are moved here: counters in SQL, FTS rows in
+//   MarkArchivedInFts.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE memory_links(
+  from_id TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('near_duplicate', 'merged_into')),
+  score REAL NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY(from_id, to_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX memory_links_to ON memory_links(to_id);
+ALTER TABLE memories ADD COLUMN archived_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scope_counts ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scope_counts ADD COLUMN archived_tokens INTEGER NOT NULL DEFAULT 0;
+UPDATE memories SET archived_ms = updated_ms WHERE status = 3;
+UPDATE scope_counts SET archived = a.n, archived_tokens = a.t,
+  live = live - a.n, live_tokens = live_tokens - a.t
+FROM (SELECT m.scope_id AS scope_id, m.kind AS kind, count(*) AS n,
+             coalesce(sum(d.doc_len), 0) AS t
+      FROM memories m LEFT JOIN search_docs d ON d.doc = m.doc
+      WHERE m.status = 3 AND m.deleted_ms = 0 GROUP BY m.scope_id, m.kind) AS a
+WHERE a.scope_id = scope_counts.scope_id AND a.kind = scope_counts.kind;
+)sql";
+
+// v6's data step: re-files the FTS rows of memories archived before v6 under st "a" (a
+// contentless table's delete must repeat the values inserted, which only C++ can rebuild).
+Status MarkArchivedInFts(Connection& db) {
+  struct Row {
+    int64_t doc, scope_id;
+    std::string content, extra, tags, idents;
+  };
+  std::vector<Row> rows;
+  {
+    ASSIGN_OR_RETURN(StatementRef stmt,
+                     db.Prepare("SELECT doc, scope_id, content, fts_extra, tags, idents FROM "
+                                "memories WHERE status = 3 AND deleted_ms = 0"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      rows.push_back(Row{stmt->ColumnInt(0), stmt->ColumnInt(1), std::string(stmt->ColumnText(2)),
+                         std::string(stmt->ColumnText(3)), std::string(stmt->ColumnText(4)),
+                         std::string(stmt->ColumnText(5))});
+    }
+  }
+  std::string body;
+  for (const Row& r : rows) {
+    const std::string table = FtsTable(r.scope_id);
+    FtsBody(r.content, r.extra, &body);
+    const std::string tags = FtsTags(SplitList(r.tags));
+    const std::string ids = FtsIdentTokens(SplitList(r.idents));
+    for (bool remove : {true, false}) {
+      ASSIGN_OR_RETURN(StatementRef stmt,
+                       db.Prepare(remove ? "INSERT INTO " + table + "(" + table +
+                                               ", rowid, body, tags, st, ids) VALUES('delete', "
+                                               "?1, ?2, ?3, ?4, ?5)"
+                                         : "INSERT INTO " + table +
+                                               "(rowid, body, tags, st, ids) VALUES(?1, ?2, ?3, "
+                                               "?4, ?5)"));
+      stmt->BindInt(1, r.doc);
+      stmt->BindText(2, body);
+      stmt->BindText(3, tags);
+      stmt->BindText(
+          4, remove ? FtsStatus(MemoryStatus::kActive) : FtsStatus(MemoryStatus::kArchived));
+      stmt->BindText(5, ids);
+      RETURN_IF_ERROR(stmt->Run());
+    }
+  }
+  return Status::Ok();
+}
+
 Status EnsureMigrationsTable(Connection& db) {
   ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id"));
   if (app_id != 0 && app_id != kApplicationId) {
@@ -334,6 +417,7 @@ const std::vector<Migration>& StoreMigrations() {
       {3, "capture: sessions, events + events_fts, handoffs, lessons", kV3},
       {4, "embeddings: memory vectors per model", kV4},
       {5, "memories_session: session neighbours for recall context", kV5},
+      {6, "hygiene: memory_links, archived_ms, archived counters", kV6, &MarkArchivedInFts},
   };
   return kMigrations;
 }
@@ -366,6 +450,9 @@ Status Migrate(Connection& db, const Clock& clock, const std::vector<Migration>&
                       std::to_string(current));
     }
     RETURN_IF_ERROR(db.Exec(m.sql).WithContext("migration " + std::to_string(m.version)));
+    if (m.after != nullptr) {
+      RETURN_IF_ERROR(m.after(db).WithContext("migration " + std::to_string(m.version)));
+    }
     ASSIGN_OR_RETURN(StatementRef ins,
                      db.Prepare("INSERT INTO schema_migrations(version, name, applied_ms) "
                                 "VALUES(?1, ?2, ?3)"));

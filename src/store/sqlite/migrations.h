@@ -17,6 +17,8 @@ struct Migration {
   int version = 0;        // 1, 2, 3 ... without gaps
   std::string_view name;  // short description, recorded in schema_migrations
   std::string_view sql;   // one or more statements
+  // Optional data step run after `sql`, in the same transaction, for what SQL cannot express.
+  Status (*after)(Connection& db) = nullptr;
 };
 
 // The store's migrations, ascending by version.

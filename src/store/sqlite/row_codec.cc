@@ -15,7 +15,7 @@ static_assert(static_cast<int>(Kind::kFact) == 0 && static_cast<int>(Kind::kDeci
 static_assert(static_cast<int>(MemoryStatus::kCandidate) == 0 &&
               static_cast<int>(MemoryStatus::kActive) == 1 &&
               static_cast<int>(MemoryStatus::kSuperseded) == kSupersededCode &&
-              static_cast<int>(MemoryStatus::kArchived) == 3);
+              static_cast<int>(MemoryStatus::kArchived) == kArchivedCode);
 static_assert(static_cast<int>(Origin::kManual) == 0 && static_cast<int>(Origin::kHook) == 1 &&
               static_cast<int>(Origin::kProxy) == 2 && static_cast<int>(Origin::kImport) == 3 &&
               static_cast<int>(Origin::kConsolidation) == 4);
@@ -94,6 +94,7 @@ Result<StoredRow> ReadRow(const Statement& s) {
   m.content = s.ColumnText(24);
   m.scope.workspace = s.ColumnText(25);
   m.scope.project = s.ColumnText(26);
+  m.archived_ms = s.ColumnInt(27);
   return row;
 }
 

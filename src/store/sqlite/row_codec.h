@@ -23,6 +23,7 @@ Result<Kind> KindFromCode(int64_t code);
 Result<MemoryStatus> StatusFromCode(int64_t code);
 Result<Origin> OriginFromCode(int64_t code);
 inline constexpr int kSupersededCode = 2;
+inline constexpr int kArchivedCode = 3;
 
 // Lists (tags, identifiers) are stored joined by U+001F, which validated input never contains.
 inline constexpr char kListSeparator = '\x1f';
@@ -35,7 +36,7 @@ inline constexpr std::string_view kRowColumns =
     "m.doc, m.chain, m.scope_id, m.id, m.kind, m.status, m.origin, m.version, m.confidence, "
     "m.created_ms, m.updated_ms, m.last_accessed_ms, m.access_count, m.expires_ms, m.deleted_ms, "
     "m.supersedes, m.superseded_by, m.content_hash, m.idempotency_key, m.agent, m.session, "
-    "m.tags, m.idents, m.fts_extra, m.content, s.workspace, s.project";
+    "m.tags, m.idents, m.fts_extra, m.content, s.workspace, s.project, m.archived_ms";
 inline constexpr std::string_view kRowFrom = " FROM memories m JOIN scopes s USING (scope_id) ";
 
 // A memory version with the store's bookkeeping for it.
@@ -48,6 +49,7 @@ struct StoredRow {
   std::string fts_extra;            // as appended to the FTS body (when not forgotten)
 
   bool superseded() const { return memory.status == MemoryStatus::kSuperseded; }
+  bool archived() const { return memory.status == MemoryStatus::kArchived; }
 };
 
 // Decodes the columns of kRowColumns. Errors: kDataLoss for an unknown enum code.
@@ -62,8 +64,11 @@ std::string FtsTableSql(int64_t scope_id);
 // Values put into the FTS table for a row (deletes from a contentless table must repeat them).
 void FtsBody(std::string_view content, std::string_view extra, std::string* out);
 std::string FtsTags(const std::vector<std::string>& tags);
-// The `st` column: "h" for a superseded version, "" for a current one.
-inline std::string_view FtsStatus(bool superseded) { return superseded ? "h" : ""; }
+// The `st` column: "h" for a superseded version, "a" for an archived one (schema v6), "" for
+// a current one. A search excludes them with `NOT st : h` / `NOT st : a`.
+inline std::string_view FtsStatus(MemoryStatus s) {
+  return s == MemoryStatus::kSuperseded ? "h" : s == MemoryStatus::kArchived ? "a" : "";
+}
 // The `ids` column: one token per exact identifier. An identifier holds characters the text
 // tokenizer splits on ('/', '.', '_'), so each is indexed as "zz" + the decimal FNV-1a hash of
 // its bytes: one alphanumeric token the tokenizer keeps whole (and Porter leaves alone, as it

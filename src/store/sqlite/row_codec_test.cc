@@ -38,8 +38,10 @@ TEST(RowCodecTest, IndexValues) {
   FtsBody("plain", "", &body);
   EXPECT_EQ(body, "plain");
   EXPECT_EQ(FtsTags({"a", "b-c"}), "a b-c");
-  EXPECT_EQ(FtsStatus(false), "");
-  EXPECT_EQ(FtsStatus(true), "h");
+  EXPECT_EQ(FtsStatus(MemoryStatus::kActive), "");
+  EXPECT_EQ(FtsStatus(MemoryStatus::kCandidate), "");
+  EXPECT_EQ(FtsStatus(MemoryStatus::kSuperseded), "h");
+  EXPECT_EQ(FtsStatus(MemoryStatus::kArchived), "a");
   EXPECT_EQ(FtsTable(7), "memories_fts_7");
   EXPECT_NE(FtsTableSql(7).find("CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts_7 USING fts5("),
             std::string::npos);

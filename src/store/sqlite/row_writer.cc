@@ -47,6 +47,7 @@ std::vector<std::string> IndexedIdentifiers(std::string_view content) {
 RowWriter::State RowWriter::StateOf(const Memory& m) {
   if (m.forgotten()) return State::kForgotten;
   if (m.status == MemoryStatus::kSuperseded) return State::kSuperseded;
+  if (m.status == MemoryStatus::kArchived) return State::kArchived;
   return State::kLive;
 }
 
@@ -60,6 +61,10 @@ void RowWriter::Count(int64_t scope_id, Kind kind, State state, int64_t delta, i
     case State::kSuperseded:
       d.superseded += delta;
       d.superseded_tokens += tokens;
+      break;
+    case State::kArchived:
+      d.archived += delta;
+      d.archived_tokens += tokens;
       break;
     case State::kForgotten:
       d.forgotten += delta;
@@ -160,9 +165,10 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
       db_.Prepare("INSERT INTO memories(doc, chain, scope_id, id, kind, status, origin, version, "
                   "confidence, created_ms, updated_ms, last_accessed_ms, access_count, "
                   "expires_ms, deleted_ms, supersedes, superseded_by, content_hash, hash_key, "
-                  "idempotency_key, agent, session, tags, idents, fts_extra, content) "
+                  "idempotency_key, agent, session, tags, idents, fts_extra, content, "
+                  "archived_ms) "
                   "VALUES(?25, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                  "?16, ?17, ?26, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"));
+                  "?16, ?17, ?26, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?27)"));
   ins->BindInt(25, doc);
   ins->BindInt(26, HashKey(m.content_hash));
   ins->BindInt(1, chain != 0 ? chain : doc);
@@ -189,6 +195,11 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
   ins->BindText(22, ident_list);
   ins->BindText(23, extra);
   ins->BindText(24, m.content);
+  // An archived row always has an archive time (a row put or imported archived without one
+  // counts as archived when it was written).
+  ins->BindInt(27, m.status != MemoryStatus::kArchived ? 0
+                   : m.archived_ms != 0                ? m.archived_ms
+                                                       : m.updated_ms);
   RETURN_IF_ERROR(ins->Run());
   if (!m.tags.empty()) {
     ASSIGN_OR_RETURN(StatementRef tag,
@@ -203,7 +214,7 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
   const bool superseded = m.status == MemoryStatus::kSuperseded;
   int64_t doc_len = 0;
   if (indexed) {
-    RETURN_IF_ERROR(FtsWrite(false, doc, m.content, extra, m.tags, idents, scope_id, superseded));
+    RETURN_IF_ERROR(FtsWrite(false, doc, m.content, extra, m.tags, idents, scope_id, m.status));
     // body_buf_ still holds the body FtsWrite indexed.
     doc_len = tokens_.Count(body_buf_) + tokens_.Count(FtsTags(m.tags));
     ASSIGN_OR_RETURN(StatementRef sd,
@@ -228,7 +239,7 @@ Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain
 Status RowWriter::FtsWrite(bool remove, DocId doc, std::string_view content, std::string_view extra,
                            const std::vector<std::string>& tags,
                            const std::vector<std::string>& idents, int64_t scope_id,
-                           bool superseded) {
+                           MemoryStatus status) {
   auto [sql, fresh] = fts_sql_.try_emplace(scope_id);
   if (fresh) {
     const std::string table = FtsTable(scope_id);
@@ -243,7 +254,7 @@ Status RowWriter::FtsWrite(bool remove, DocId doc, std::string_view content, std
   stmt->BindInt(1, doc);
   stmt->BindText(2, body_buf_);
   stmt->BindText(3, tag_text);
-  stmt->BindText(4, FtsStatus(superseded));
+  stmt->BindText(4, FtsStatus(status));
   const std::string id_tokens = FtsIdentTokens(idents);
   stmt->BindText(5, id_tokens);
   return stmt->Run();
@@ -258,10 +269,7 @@ Status RowWriter::MarkSuperseded(const StoredRow& row, const std::string& next_i
   RETURN_IF_ERROR(upd->Run());
   const Memory& m = row.memory;
   if (m.forgotten() || row.superseded()) return Status::Ok();
-  RETURN_IF_ERROR(
-      FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, false));
-  RETURN_IF_ERROR(
-      FtsWrite(false, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, true));
+  RETURN_IF_ERROR(FtsMove(row, MemoryStatus::kSuperseded));
   ASSIGN_OR_RETURN(StatementRef sd,
                    db_.Prepare("UPDATE search_docs SET superseded = 1 WHERE doc = ?1 "
                                "RETURNING doc_len"));
@@ -269,8 +277,36 @@ Status RowWriter::MarkSuperseded(const StoredRow& row, const std::string& next_i
   ASSIGN_OR_RETURN(bool found, sd->Step());
   const int64_t doc_len = found ? sd->ColumnInt(0) : 0;
   if (found) RETURN_IF_ERROR(sd->Run());
-  Count(row.scope_id, m.kind, State::kLive, -1, -doc_len);
+  Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
   Count(row.scope_id, m.kind, State::kSuperseded, +1, doc_len);
+  return Status::Ok();
+}
+
+Status RowWriter::FtsMove(const StoredRow& row, MemoryStatus to) {
+  const Memory& m = row.memory;
+  RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents,
+                           row.scope_id, m.status));
+  return FtsWrite(false, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, to);
+}
+
+Status RowWriter::SetArchived(const StoredRow& row, bool archived, int64_t now_ms) {
+  const Memory& m = row.memory;
+  const MemoryStatus to = archived ? MemoryStatus::kArchived : MemoryStatus::kActive;
+  ASSIGN_OR_RETURN(StatementRef upd,
+                   db_.Prepare("UPDATE memories SET status = ?2, archived_ms = ?3 WHERE doc = ?1"));
+  upd->BindInt(1, row.doc);
+  upd->BindInt(2, StatusToCode(to));
+  upd->BindInt(3, archived ? now_ms : 0);
+  RETURN_IF_ERROR(upd->Run());
+  // Only the `st` token changes: the row keeps its search_docs entry and its vectors, so a
+  // restore needs no re-embedding.
+  RETURN_IF_ERROR(FtsMove(row, to));
+  ASSIGN_OR_RETURN(StatementRef len, db_.Prepare("SELECT doc_len FROM search_docs WHERE doc = ?1"));
+  len->BindInt(1, row.doc);
+  ASSIGN_OR_RETURN(bool found, len->Step());
+  const int64_t doc_len = found ? len->ColumnInt(0) : 0;
+  Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
+  Count(row.scope_id, m.kind, archived ? State::kArchived : State::kLive, +1, doc_len);
   return Status::Ok();
 }
 
@@ -290,9 +326,8 @@ Status RowWriter::Tombstone(const StoredRow& row, int64_t now_ms) {
   upd->BindInt(1, row.doc);
   upd->BindInt(2, now_ms);
   RETURN_IF_ERROR(upd->Run());
-  const bool sup = row.superseded();
-  RETURN_IF_ERROR(
-      FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, sup));
+  RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents,
+                           row.scope_id, m.status));
   ASSIGN_OR_RETURN(int64_t doc_len, DropSearchDoc(row.doc));
   RETURN_IF_ERROR(DropVectors(row.doc));
   Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
@@ -304,9 +339,8 @@ Status RowWriter::Purge(const StoredRow& row) {
   const Memory& m = row.memory;
   int64_t doc_len = 0;
   if (!m.forgotten()) {
-    const bool sup = row.superseded();
-    RETURN_IF_ERROR(
-        FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents, row.scope_id, sup));
+    RETURN_IF_ERROR(FtsWrite(true, row.doc, m.content, row.fts_extra, m.tags, row.idents,
+                             row.scope_id, m.status));
     ASSIGN_OR_RETURN(doc_len, DropSearchDoc(row.doc));
   }
   if (!m.tags.empty()) {
@@ -323,6 +357,11 @@ Status RowWriter::Purge(const StoredRow& row) {
   del->BindInt(1, row.doc);
   RETURN_IF_ERROR(del->Run());
   RETURN_IF_ERROR(DropVectors(row.doc));
+  // A link names a version; one that no longer exists explains nothing.
+  ASSIGN_OR_RETURN(StatementRef links,
+                   db_.Prepare("DELETE FROM memory_links WHERE from_id = ?1 OR to_id = ?1"));
+  links->BindText(1, m.id);
+  RETURN_IF_ERROR(links->Run());
   Count(row.scope_id, m.kind, StateOf(m), -1, -doc_len);
   return Status::Ok();
 }
@@ -346,12 +385,15 @@ Status RowWriter::Finish() {
   ASSIGN_OR_RETURN(
       StatementRef stmt,
       db_.Prepare("INSERT INTO scope_counts(scope_id, kind, live, superseded, forgotten, "
-                  "live_tokens, superseded_tokens) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                  "live_tokens, superseded_tokens, archived, archived_tokens) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                   "ON CONFLICT(scope_id, kind) DO UPDATE SET live = live + excluded.live, "
                   "superseded = superseded + excluded.superseded, "
                   "forgotten = forgotten + excluded.forgotten, "
                   "live_tokens = live_tokens + excluded.live_tokens, "
-                  "superseded_tokens = superseded_tokens + excluded.superseded_tokens"));
+                  "superseded_tokens = superseded_tokens + excluded.superseded_tokens, "
+                  "archived = archived + excluded.archived, "
+                  "archived_tokens = archived_tokens + excluded.archived_tokens"));
   for (const auto& [key, d] : deltas_) {
     stmt->BindInt(1, key.first);
     stmt->BindInt(2, key.second);
@@ -360,6 +402,8 @@ Status RowWriter::Finish() {
     stmt->BindInt(5, d.forgotten);
     stmt->BindInt(6, d.live_tokens);
     stmt->BindInt(7, d.superseded_tokens);
+    stmt->BindInt(8, d.archived);
+    stmt->BindInt(9, d.archived_tokens);
     RETURN_IF_ERROR(stmt->Run());
     stmt->Reset();
   }

@@ -49,10 +49,14 @@ class RowWriter {
 
   // Marks a current row superseded by `next_id` and moves its index entries to history.
   Status MarkSuperseded(const StoredRow& row, const std::string& next_id);
+  // Archives (archived_ms = now_ms, status kArchived) or restores (status kActive, archived_ms 0)
+  // a newest version, moving its index entries and counters between current and archived.
+  // Precondition: not forgotten, not superseded, and not already in the target state.
+  Status SetArchived(const StoredRow& row, bool archived, int64_t now_ms);
   // Tombstones a row (deleted_ms = now_ms) and removes it from FTS5 and identifiers.
   // Precondition: not already forgotten.
   Status Tombstone(const StoredRow& row, int64_t now_ms);
-  // Deletes a row and everything derived from it.
+  // Deletes a row and everything derived from it (index entries, tags, vectors, links).
   Status Purge(const StoredRow& row);
 
   // Writes the accumulated counter deltas. Call once before commit.
@@ -61,7 +65,7 @@ class RowWriter {
   void Committed();
 
  private:
-  enum class State { kLive, kSuperseded, kForgotten };
+  enum class State { kLive, kSuperseded, kArchived, kForgotten };
   static State StateOf(const Memory& m);
   void Count(int64_t scope_id, Kind kind, State state, int64_t delta, int64_t tokens);
   Result<DocId> NextDoc();
@@ -70,13 +74,16 @@ class RowWriter {
   // Deletes the doc's vectors of every model.
   Status DropVectors(int64_t doc);
 
+  // Adds (or, with `remove`, deletes) the row's FTS entry; `status` picks the `st` column.
   Status FtsWrite(bool remove, DocId doc, std::string_view content, std::string_view extra,
                   const std::vector<std::string>& tags, const std::vector<std::string>& idents,
-                  int64_t scope_id, bool superseded);
+                  int64_t scope_id, MemoryStatus status);
+  // Moves a row's FTS entry from its stored status to `to` (delete, then insert).
+  Status FtsMove(const StoredRow& row, MemoryStatus to);
 
   struct Delta {
-    int64_t live = 0, superseded = 0, forgotten = 0;
-    int64_t live_tokens = 0, superseded_tokens = 0;
+    int64_t live = 0, superseded = 0, forgotten = 0, archived = 0;
+    int64_t live_tokens = 0, superseded_tokens = 0, archived_tokens = 0;
   };
 
   Connection& db_;

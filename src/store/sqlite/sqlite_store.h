@@ -67,6 +67,7 @@ class SqliteStore final : public Store, public CaptureStore, public EmbeddingSto
   Result<TextResult> SearchText(const TextQuery& q) override;
   Result<IdentResult> SearchIdents(const IdentQuery& q) override;
   Result<std::vector<Neighbour>> SessionNeighbours(const NeighbourQuery& q) override;
+  Result<std::vector<RankFact>> RankFacts(const std::vector<DocId>& docs) override;
   // Tombstones are skipped like unknown ids (a search never hands them out).
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override;
   Status RecordAccess(const std::vector<AccessCount>& accesses) override;
@@ -74,6 +75,11 @@ class SqliteStore final : public Store, public CaptureStore, public EmbeddingSto
   Status Scan(const SearchFilter& filter, bool include_forgotten,
               const MemoryVisitor& visit) override;
   Result<int64_t> ImportRows(const std::vector<Memory>& rows) override;
+  // Links and archiving (store/store.h; sqlite_store_hygiene.cc, the SQL in link_rows.cc).
+  Status AddLinks(const std::vector<MemoryLink>& links) override;
+  Result<std::vector<MemoryLink>> Links(const std::string& id) override;
+  Result<std::vector<std::string>> SetArchived(const std::vector<std::string>& ids,
+                                               bool archived) override;
   // PRAGMA quick_check plus each full-text table's integrity check: about 4 s per million
   // memories, and writers wait while the full-text part runs (it needs the write lock).
   Status Check() override;

@@ -25,13 +25,20 @@ using sqlite::StoredRow;
 
 namespace {
 
+// Appends " AND ..." for ListQuery::archived_only / archived_ms.
+void AppendArchivedOnly(const ListQuery& q, SqlBuilder& b) {
+  if (!q.archived_only) return;
+  b.Sql(" AND m.status = ").Int(sqlite::kArchivedCode);
+  if (q.archived_ms != 0) b.Sql(" AND m.archived_ms = ").Int(q.archived_ms);
+}
+
 // `SELECT <row> FROM memories m JOIN scopes s WHERE <filter>` for List and Scan.
 SqlBuilder RowQuery(const ScopeSet& scopes, const SearchFilter& filter, bool include_history,
-                    bool include_forgotten) {
+                    bool include_archived, bool include_forgotten) {
   SqlBuilder b;
   b.Sql("SELECT ").Sql(sqlite::kRowColumns).Sql(sqlite::kRowFrom).Sql("WHERE 1");
   sqlite::AppendScopeFilter(scopes, b);
-  sqlite::AppendHistoryFilter(include_history, b);
+  sqlite::AppendHistoryFilter(include_history, include_archived, b);
   if (!include_forgotten) b.Sql(" AND m.deleted_ms = 0");
   sqlite::AppendAttributeFilter(filter, b);
   return b;
@@ -96,7 +103,9 @@ Result<std::vector<Memory>> SqliteStore::List(const ListQuery& q) {
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, q.filter));
     if (scopes.none()) return Status::Ok();
-    SqlBuilder b = RowQuery(scopes, q.filter, q.filter.include_history, q.include_forgotten);
+    SqlBuilder b = RowQuery(scopes, q.filter, q.filter.include_history,
+                            q.filter.include_archived || q.archived_only, q.include_forgotten);
+    AppendArchivedOnly(q, b);
     b.Sql(q.oldest_first ? " ORDER BY m.updated_ms, m.id"
                          : " ORDER BY m.updated_ms DESC, m.id DESC");
     b.Sql(" LIMIT ")
@@ -113,16 +122,19 @@ Result<int64_t> SqliteStore::Count(const ListQuery& q) {
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, q.filter));
     if (scopes.none()) return Status::Ok();
-    if (!q.include_forgotten && !sqlite::HasAttributeFilter(q.filter)) {
-      ASSIGN_OR_RETURN(count, sqlite::SearchableDocCount(db, scopes, q.filter.include_history));
+    if (!q.include_forgotten && !q.archived_only && !sqlite::HasAttributeFilter(q.filter)) {
+      ASSIGN_OR_RETURN(count, sqlite::SearchableDocCount(db, scopes, q.filter.include_history,
+                                                         q.filter.include_archived));
       return Status::Ok();
     }
     SqlBuilder b;
     b.Sql("SELECT count(*) FROM memories m WHERE 1");
     sqlite::AppendScopeFilter(scopes, b);
-    sqlite::AppendHistoryFilter(q.filter.include_history, b);
+    sqlite::AppendHistoryFilter(q.filter.include_history,
+                                q.filter.include_archived || q.archived_only, b);
     if (!q.include_forgotten) b.Sql(" AND m.deleted_ms = 0");
     sqlite::AppendAttributeFilter(q.filter, b);
+    AppendArchivedOnly(q, b);
     ASSIGN_OR_RETURN(StatementRef stmt, db.Prepare(b.sql()));
     b.Bind(*stmt);
     ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -145,8 +157,9 @@ Result<StoreStats> SqliteStore::Stats(const SearchFilter& filter) {
     if (by_rows) {
       b.Sql(
           "SELECT m.scope_id, s.workspace, s.project, m.kind, "
-          "sum(m.deleted_ms = 0 AND m.status <> 2), sum(m.deleted_ms = 0 AND m.status = 2), "
-          "sum(m.deleted_ms <> 0), min(m.updated_ms), max(m.updated_ms) FROM memories m JOIN "
+          "sum(m.deleted_ms = 0 AND m.status NOT IN (2, 3)), "
+          "sum(m.deleted_ms = 0 AND m.status = 2), sum(m.deleted_ms <> 0), min(m.updated_ms), "
+          "max(m.updated_ms), sum(m.deleted_ms = 0 AND m.status = 3) FROM memories m JOIN "
           "scopes s USING (scope_id) WHERE 1");
       sqlite::AppendScopeFilter(scopes, b);
       sqlite::AppendAttributeFilter(filter, b);
@@ -154,7 +167,8 @@ Result<StoreStats> SqliteStore::Stats(const SearchFilter& filter) {
     } else {
       b.Sql(
           "SELECT m.scope_id, s.workspace, s.project, m.kind, m.live, m.superseded, "
-          "m.forgotten, 0, 0 FROM scope_counts m JOIN scopes s USING (scope_id) WHERE 1");
+          "m.forgotten, 0, 0, m.archived FROM scope_counts m JOIN scopes s USING (scope_id) "
+          "WHERE 1");
       sqlite::AppendScopeFilter(scopes, b);
       if (!filter.kinds.empty()) {
         SearchFilter kinds_only;
@@ -182,6 +196,7 @@ Result<StoreStats> SqliteStore::Stats(const SearchFilter& filter) {
       sc.live += live;
       sc.superseded += sup;
       sc.forgotten += gone;
+      sc.archived += stmt->ColumnInt(9);
       if (live > 0) kinds[kind] += live;
       if (by_rows) {
         const int64_t lo = stmt->ColumnInt(7), hi = stmt->ColumnInt(8);
@@ -193,6 +208,7 @@ Result<StoreStats> SqliteStore::Stats(const SearchFilter& filter) {
       stats.live += sc.live;
       stats.superseded += sc.superseded;
       stats.forgotten += sc.forgotten;
+      stats.archived += sc.archived;
     }
     for (const auto& [kind, n] : kinds) stats.by_kind.emplace_back(kind, n);
     if (!by_rows) {
@@ -223,12 +239,14 @@ Result<std::string> SqliteStore::SearchGeneration(const SearchFilter& filter) {
   RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, filter));
     // Every write of a memory moves one of these per-scope figures: a new row raises last_doc, a
-    // supersession moves live to superseded, a forget moves live to forgotten, a purge lowers a
-    // count. One fixed statement, filtered here, so the statement cache holds one entry.
+    // supersession moves live to superseded, a forget moves live to forgotten, an archive or a
+    // restore moves between live and archived, a purge lowers a count. One fixed statement,
+    // filtered here, so the statement cache holds one entry.
     ASSIGN_OR_RETURN(StatementRef stmt,
                      db.Prepare("SELECT c.scope_id, sum(c.live), sum(c.superseded), "
-                                "sum(c.forgotten), s.first_doc, s.last_doc FROM scope_counts c "
-                                "JOIN scopes s USING (scope_id) GROUP BY c.scope_id"));
+                                "sum(c.forgotten), s.first_doc, s.last_doc, sum(c.archived) "
+                                "FROM scope_counts c JOIN scopes s USING (scope_id) "
+                                "GROUP BY c.scope_id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt->Step());
       if (!row) break;
@@ -236,9 +254,9 @@ Result<std::string> SqliteStore::SearchGeneration(const SearchFilter& filter) {
       if (!scopes.all && !std::binary_search(scopes.ids.begin(), scopes.ids.end(), scope_id)) {
         continue;
       }
-      for (int c = 0; c < 6; ++c) {
+      for (int c = 0; c < 7; ++c) {
         out += std::to_string(stmt->ColumnInt(c));
-        out += c == 5 ? ';' : ',';
+        out += c == 6 ? ';' : ',';
       }
     }
     return Status::Ok();
@@ -276,6 +294,16 @@ Result<std::vector<Neighbour>> SqliteStore::SessionNeighbours(const NeighbourQue
   return out;
 }
 
+Result<std::vector<RankFact>> SqliteStore::RankFacts(const std::vector<DocId>& docs) {
+  std::vector<RankFact> out;
+  if (docs.empty()) return out;
+  RETURN_IF_ERROR(ReadTxn([&](Connection& db) -> Status {
+    ASSIGN_OR_RETURN(out, sqlite::SelectRankFacts(db, docs));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<Memory>> SqliteStore::Hydrate(const std::vector<DocId>& docs) {
   std::vector<Memory> out;
   out.reserve(docs.size());
@@ -302,7 +330,8 @@ Status SqliteStore::Scan(const SearchFilter& filter, bool include_forgotten,
   return ReadTxn([&](Connection& db) -> Status {
     ASSIGN_OR_RETURN(ScopeSet scopes, sqlite::ResolveScopes(db, *scopes_, filter));
     if (scopes.none()) return Status::Ok();
-    SqlBuilder b = RowQuery(scopes, filter, /*include_history=*/true, include_forgotten);
+    SqlBuilder b = RowQuery(scopes, filter, /*include_history=*/true, /*include_archived=*/true,
+                            include_forgotten);
     b.Sql(" ORDER BY m.updated_ms, m.id");  // stored values only: a re-import scans the same
     ASSIGN_OR_RETURN(StatementRef stmt, db.Prepare(b.sql()));
     b.Bind(*stmt);

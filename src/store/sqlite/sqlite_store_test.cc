@@ -15,6 +15,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_test_util.h"
 #include "store/store_contract_test.h"
+#include "store/store_hygiene_contract_test.h"
 #include "store/store_search_contract_test.h"
 
 namespace memex {
@@ -24,8 +25,12 @@ using sqlite::testutil::TempDir;
 using sqlite::testutil::TempSqliteStore;
 using store_contract::StoreContractTest;
 using store_contract::StoreFactory;
+using store_contract::StoreHygieneTest;
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreFactory{"sqlite", &TempSqliteStore::Make}),
+                         store_contract::FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreHygieneTest,
                          ::testing::Values(StoreFactory{"sqlite", &TempSqliteStore::Make}),
                          store_contract::FactoryName);
 

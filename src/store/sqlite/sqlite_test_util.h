@@ -78,6 +78,9 @@ class TempSqliteStore final : public Store {
   Result<std::vector<Neighbour>> SessionNeighbours(const NeighbourQuery& q) override {
     return inner_->SessionNeighbours(q);
   }
+  Result<std::vector<RankFact>> RankFacts(const std::vector<DocId>& docs) override {
+    return inner_->RankFacts(docs);
+  }
   Result<std::vector<Memory>> Hydrate(const std::vector<DocId>& docs) override {
     return inner_->Hydrate(docs);
   }
@@ -103,6 +106,14 @@ class TempSqliteStore final : public Store {
   }
   Result<int64_t> ImportRows(const std::vector<Memory>& rows) override {
     return inner_->ImportRows(rows);
+  }
+  Status AddLinks(const std::vector<MemoryLink>& links) override { return inner_->AddLinks(links); }
+  Result<std::vector<MemoryLink>> Links(const std::string& id) override {
+    return inner_->Links(id);
+  }
+  Result<std::vector<std::string>> SetArchived(const std::vector<std::string>& ids,
+                                               bool archived) override {
+    return inner_->SetArchived(ids, archived);
   }
   Status Check() override { return inner_->Check(); }
 

@@ -20,15 +20,27 @@ struct ScopePart {
   std::string table;
   int64_t docs = 0;    // rows the filter may see (current versions, plus history if asked)
   int64_t tokens = 0;  // their total length
-  bool exclude_history = false;  // the scope has superseded rows the filter must not see
+  bool exclude_history = false;   // the scope has superseded rows the filter must not see
+  bool exclude_archived = false;  // the scope has archived rows the filter must not see
   int64_t first_doc = 0, last_doc = 0;
 };
 
-Result<std::vector<ScopePart>> PlanScopes(Connection& db, const ScopeSet& scopes, bool history) {
+// `expr` limited to the versions the filter may see in `part` (FtsStatus tokens of column st).
+std::string PartMatch(const ScopePart& part, const std::string& expr) {
+  if (part.exclude_history && part.exclude_archived) return "(" + expr + ") NOT st : (h OR a)";
+  if (part.exclude_history) return "(" + expr + ") NOT st : h";
+  if (part.exclude_archived) return "(" + expr + ") NOT st : a";
+  return expr;
+}
+
+Result<std::vector<ScopePart>> PlanScopes(Connection& db, const ScopeSet& scopes,
+                                          const SearchFilter& filter) {
+  const bool history = filter.include_history, archived = filter.include_archived;
   ASSIGN_OR_RETURN(StatementRef stmt,
                    db.Prepare("SELECT c.scope_id, sum(c.live), sum(c.superseded), "
                               "sum(c.live_tokens), sum(c.superseded_tokens), s.first_doc, "
-                              "s.last_doc FROM scope_counts c JOIN scopes s USING (scope_id) "
+                              "s.last_doc, sum(c.archived), sum(c.archived_tokens) "
+                              "FROM scope_counts c JOIN scopes s USING (scope_id) "
                               "GROUP BY c.scope_id"));
   std::vector<ScopePart> parts;
   while (true) {
@@ -40,10 +52,13 @@ Result<std::vector<ScopePart>> PlanScopes(Connection& db, const ScopeSet& scopes
       continue;
     }
     const int64_t superseded = stmt->ColumnInt(2);
-    p.docs = stmt->ColumnInt(1) + (history ? superseded : 0);
-    p.tokens = stmt->ColumnInt(3) + (history ? stmt->ColumnInt(4) : 0);
+    const int64_t archived_docs = stmt->ColumnInt(7);
+    p.docs = stmt->ColumnInt(1) + (history ? superseded : 0) + (archived ? archived_docs : 0);
+    p.tokens = stmt->ColumnInt(3) + (history ? stmt->ColumnInt(4) : 0) +
+               (archived ? stmt->ColumnInt(8) : 0);
     if (p.docs == 0) continue;
     p.exclude_history = !history && superseded > 0;
+    p.exclude_archived = !archived && archived_docs > 0;
     p.first_doc = stmt->ColumnInt(5);
     p.last_doc = stmt->ColumnInt(6);
     p.table = FtsTable(p.scope_id);
@@ -71,10 +86,8 @@ class TextSearcher {
   Result<TextResult> Run();
 
  private:
-  // `expr` limited to the versions the filter may see in `part`.
   static std::string Match(const ScopePart& part, const std::string& expr) {
-    if (!part.exclude_history) return expr;
-    return "(" + expr + ") NOT st : h";
+    return PartMatch(part, expr);
   }
   Status ProbeTerm(const ScopePart& part, const std::string& expr, TermCount& count);
   Status Candidates(const ScopePart& part, const std::string& expr,
@@ -217,8 +230,7 @@ Result<TextResult> TextSearcher::Run() {
   const size_t n = q_.terms.size();
   out.terms.resize(n);
   if (scopes_.none()) return out;
-  ASSIGN_OR_RETURN(std::vector<ScopePart> parts,
-                   PlanScopes(db_, scopes_, q_.filter.include_history));
+  ASSIGN_OR_RETURN(std::vector<ScopePart> parts, PlanScopes(db_, scopes_, q_.filter));
   int64_t tokens = 0;
   for (const ScopePart& p : parts) {
     out.doc_count += p.docs;
@@ -322,13 +334,14 @@ std::string CandidateSql(std::string_view table, std::string_view condition) {
   return sql;
 }
 
-Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool include_history) {
+Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool include_history,
+                                   bool include_archived) {
   if (scopes.none()) return int64_t{0};
   // One fixed statement (the per-scope filter is applied here, not in SQL) so the statement
   // cache holds one entry however many scope combinations are queried.
   ASSIGN_OR_RETURN(StatementRef stmt,
-                   db.Prepare("SELECT scope_id, sum(live), sum(superseded) FROM scope_counts "
-                              "GROUP BY scope_id"));
+                   db.Prepare("SELECT scope_id, sum(live), sum(superseded), sum(archived) FROM "
+                              "scope_counts GROUP BY scope_id"));
   int64_t total = 0;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -337,7 +350,8 @@ Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool 
     if (!scopes.all && !std::binary_search(scopes.ids.begin(), scopes.ids.end(), scope_id)) {
       continue;
     }
-    total += stmt->ColumnInt(1) + (include_history ? stmt->ColumnInt(2) : 0);
+    total += stmt->ColumnInt(1) + (include_history ? stmt->ColumnInt(2) : 0) +
+             (include_archived ? stmt->ColumnInt(3) : 0);
   }
 }
 
@@ -351,7 +365,7 @@ Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const I
   const size_t n = q.idents.size();
   out.df.assign(n, 0);
   if (scopes.none() || n == 0) return out;
-  ASSIGN_OR_RETURN(std::vector<ScopePart> parts, PlanScopes(db, scopes, q.filter.include_history));
+  ASSIGN_OR_RETURN(std::vector<ScopePart> parts, PlanScopes(db, scopes, q.filter));
   for (const ScopePart& p : parts) out.doc_count += p.docs;
   const int64_t cap = std::max(1, q.cap_per_ident);
   SqlBuilder cond(3);
@@ -366,7 +380,7 @@ Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const I
     // common to carry signal (contract: ignored).
     int64_t postings = 0;
     for (const ScopePart& part : parts) {
-      const std::string match = part.exclude_history ? "(" + expr + ") NOT st : h" : expr;
+      const std::string match = PartMatch(part, expr);
       ASSIGN_OR_RETURN(StatementRef count,
                        db.Prepare("SELECT count(*) FROM (SELECT rowid FROM " + part.table +
                                   " WHERE " + part.table + " MATCH ?1 LIMIT ?2)"));
@@ -383,7 +397,7 @@ Result<IdentResult> SearchIdents(Connection& db, const ScopeSet& scopes, const I
     if (postings == 0) continue;
     // 2. The matching rows that pass the attribute filter.
     for (const ScopePart& part : parts) {
-      const std::string match = part.exclude_history ? "(" + expr + ") NOT st : h" : expr;
+      const std::string match = PartMatch(part, expr);
       ASSIGN_OR_RETURN(StatementRef rows,
                        db.Prepare("SELECT r, m.updated_ms FROM (SELECT rowid AS r FROM " +
                                   part.table + " WHERE " + part.table + " MATCH ?1 LIMIT ?2) " +

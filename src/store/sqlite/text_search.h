@@ -28,8 +28,10 @@
 namespace memex::sqlite {
 
 // Documents BM25 may see in `scopes`: current versions, plus superseded ones when
-// `include_history` (tombstones never). From the per-scope counters, O(scopes).
-Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool include_history);
+// `include_history` and archived ones when `include_archived` (tombstones never). From the
+// per-scope counters, O(scopes).
+Result<int64_t> SearchableDocCount(Connection& db, const ScopeSet& scopes, bool include_history,
+                                   bool include_archived);
 
 // Preconditions: `db` has memex_tf registered; the caller holds a read transaction on `db` so
 // every query sees one snapshot.
