@@ -306,6 +306,11 @@ std::string FormatPlan(const QueryPlan& plan) {
     out += "  dropped:      " + Plural(plan.weak_dropped, "candidate") +
            " under recall.min_score_ratio of the best score\n";
   }
+  if (plan.diversified > 0) {
+    out += "  diversity:    " + Plural(plan.diversified, "hit") +
+           " moved down by recall.mmr_lambda (too close to a hit above)\n";
+  }
+
   return out;
 }
 

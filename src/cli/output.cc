@@ -97,7 +97,8 @@ Json PlanJson(const QueryPlan& plan) {
                                     {"to", FormatRfc3339Ms(plan.time->end_ms)}}
                              : Json(nullptr)},
           {"context_added", plan.context_added},
-          {"weak_dropped", plan.weak_dropped}};
+          {"weak_dropped", plan.weak_dropped},
+          {"diversified", plan.diversified}};
 }
 
 Json StatsJson(const StoreStats& stats) {

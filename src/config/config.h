@@ -91,6 +91,9 @@ struct RecallConfig {
   // confidence); recall.candidate_weight: and by this for memories still candidates
   double confidence_weight = 0.5;
   double candidate_weight = 0.75;
+  // recall.mmr_lambda: MMR diversity over the page (with embeddings): each next hit maximises
+  // lambda * relevance - (1 - lambda) * its similarity to the hits above it. 1 = off.
+  double mmr_lambda = 1.0;
   double recency_half_life_days = 30;  // recall.recency_half_life_days
   double bm25_k1 = 1.0;                // recall.bm25_k1 (tuned on LoCoMo, docs/benchmarks.md)
   double bm25_b = 0.15;    // recall.bm25_b: low, short notes need little length normalisation

@@ -370,6 +370,7 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Double("weight_agent", out.weight_agent, 0, 1));
   RETURN_IF_ERROR(r.Double("confidence_weight", out.confidence_weight, 0, 1));
   RETURN_IF_ERROR(r.Double("candidate_weight", out.candidate_weight, 0, 1));
+  RETURN_IF_ERROR(r.Double("mmr_lambda", out.mmr_lambda, 0, 1));
   RETURN_IF_ERROR(r.Double("recency_half_life_days", out.recency_half_life_days, 0, kHuge, true));
   RETURN_IF_ERROR(r.Double("bm25_k1", out.bm25_k1, 0, kHuge));
   RETURN_IF_ERROR(r.Double("bm25_b", out.bm25_b, 0, 1));

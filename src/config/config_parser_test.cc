@@ -64,6 +64,7 @@ const std::vector<std::string>& AllKeys() {
       "recall.weight_agent",
       "recall.confidence_weight",
       "recall.candidate_weight",
+      "recall.mmr_lambda",
       "scope.default_workspace",
       "embedding.provider",
       "embedding.model_dir",
@@ -179,6 +180,7 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.weight_agent, b.recall.weight_agent);
   EXPECT_DOUBLE_EQ(a.recall.confidence_weight, b.recall.confidence_weight);
   EXPECT_DOUBLE_EQ(a.recall.candidate_weight, b.recall.candidate_weight);
+  EXPECT_DOUBLE_EQ(a.recall.mmr_lambda, b.recall.mmr_lambda);
   EXPECT_EQ(a.scope.default_workspace, b.scope.default_workspace);
   EXPECT_EQ(a.server.host, b.server.host);
   EXPECT_EQ(a.server.port, b.server.port);

@@ -372,7 +372,8 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                                       {"start_ms", p.time->start_ms},
                                       {"end_ms", p.time->end_ms}}
                                : Json(nullptr)},
-               {"weak_dropped", p.weak_dropped}};
+               {"weak_dropped", p.weak_dropped},
+               {"diversified", p.diversified}};
   return Dump(Json{{"hits", std::move(hits)},
                    {"total", resp.total_candidates},
                    {"plan", std::move(plan)},
@@ -458,6 +459,7 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
     RETURN_IF_ERROR(ReadBool(pj, "gated", p.gated));
     RETURN_IF_ERROR(ReadInt(pj, "context_added", p.context_added));
     RETURN_IF_ERROR(ReadInt(pj, "weak_dropped", p.weak_dropped));
+    RETURN_IF_ERROR(ReadInt(pj, "diversified", p.diversified));
     if (const Json* t = Field(pj, "time"); t != nullptr && t->is_object()) {
       TimeWindow w;
       RETURN_IF_ERROR(ReadString(*t, "phrase", w.phrase));

@@ -252,6 +252,30 @@ double QueryRelevance(const std::vector<ScoredDoc>& fused) {
   return best;
 }
 
+std::vector<DocId> LexicalShortlist(const TextResult& text, const IdentResult& idents,
+                                    const RecallConfig& config, size_t n) {
+  std::vector<DocId> out;
+  std::unordered_map<DocId, bool> seen;
+  for (const IdentMatch& m : idents.matches) {
+    if (out.size() >= n) return out;
+    if (seen.emplace(m.doc, true).second) out.push_back(m.doc);
+  }
+  std::vector<std::pair<double, DocId>> scored;
+  scored.reserve(text.candidates.size());
+  for (const TextCandidate& c : text.candidates) {
+    scored.emplace_back(Bm25(c, text, config.bm25_k1, config.bm25_b), c.doc);
+  }
+  const size_t keep = std::min(scored.size(), n - out.size());
+  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
+                    scored.end(), [](const auto& a, const auto& b) {
+                      return a.first != b.first ? a.first > b.first : a.second > b.second;
+                    });
+  for (size_t i = 0; i < scored.size() && out.size() < n; ++i) {
+    if (seen.emplace(scored[i].second, true).second) out.push_back(scored[i].second);
+  }
+  return out;
+}
+
 double RelevanceBar(QueryPlan& plan, const RecallConfig& config) {
   plan.missing_names.clear();
   int found = 0;
@@ -345,6 +369,50 @@ void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& 
     d.score *= c.weight;
   }
   SortByScore(fused);
+}
+
+int64_t Diversify(std::vector<ScoredDoc>& fused, const std::vector<std::vector<float>>& vectors,
+                  double lambda, size_t n) {
+  n = std::min({n, fused.size(), vectors.size()});
+  if (lambda >= 1 || n < 2 || fused.front().score <= 0) return 0;
+  const double best = fused.front().score;
+  auto similarity = [&](size_t a, size_t b) -> double {
+    const std::vector<float>& x = vectors[a];
+    const std::vector<float>& y = vectors[b];
+    if (x.empty() || x.size() != y.size()) return 0;
+    double dot = 0;
+    for (size_t i = 0; i < x.size(); ++i) dot += static_cast<double>(x[i]) * y[i];
+    return dot;
+  };
+  std::vector<size_t> order;  // indices into fused, in picked order
+  std::vector<bool> picked(n, false);
+  std::vector<double> redundancy(n, 0);  // highest similarity to a picked doc
+  for (size_t round = 0; round < n; ++round) {
+    size_t choice = n;
+    double choice_value = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (picked[i]) continue;
+      const double value = lambda * fused[i].score / best - (1 - lambda) * redundancy[i];
+      if (choice == n || value > choice_value) {
+        choice = i;
+        choice_value = value;
+      }
+    }
+    picked[choice] = true;
+    order.push_back(choice);
+    for (size_t i = 0; i < n; ++i) {
+      if (!picked[i]) redundancy[i] = std::max(redundancy[i], similarity(i, choice));
+    }
+  }
+  std::vector<ScoredDoc> head;
+  head.reserve(n);
+  int64_t moved = 0;
+  for (size_t pos = 0; pos < n; ++pos) {
+    if (order[pos] < pos) ++moved;  // a doc that came up means another went down
+    head.push_back(std::move(fused[order[pos]]));
+  }
+  std::move(head.begin(), head.end(), fused.begin());
+  return moved;
 }
 
 }  // namespace memex

@@ -53,6 +53,7 @@ struct QueryPlan {
   std::vector<std::string> names;  // names the query uses (retrieval/query_names.h)
   std::vector<std::string> missing_names;  // those found nowhere in the scopes searched
   double relevance_bar = 0;                // the gate's bar for this query (RelevanceBar)
+  int64_t diversified = 0;                 // hits MMR moved down the page (Diversify)
 };
 
 struct ChannelScores {
@@ -110,6 +111,11 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
                                     const std::vector<VectorCandidate>& vectors, int64_t now_ms,
                                     const RecallConfig& config);
 
+// The best `n` lexical candidates, for the vector channel to score: identifier matches first,
+// then text candidates by BM25 (best first), without repeats.
+std::vector<DocId> LexicalShortlist(const TextResult& text, const IdentResult& idents,
+                                    const RecallConfig& config, size_t n);
+
 // The evidence that anything at all answers the query: the best similarity + coverage over the
 // candidates (0..2), or 2 when one contains a query identifier; 0 when there are none.
 double QueryRelevance(const std::vector<ScoredDoc>& fused);
@@ -138,6 +144,13 @@ std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const Rec
 // candidate_weight for a kCandidate. Re-sorts.
 void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& facts,
                     const std::vector<std::string>& query_words, const RecallConfig& config);
+
+// MMR diversity over the first `n` of `fused` (sorted): picks, one at a time, the doc that
+// maximises lambda * score / best score - (1 - lambda) * (its highest similarity to a doc
+// already picked), where `vectors[i]` is the embedding of fused[i] (empty = unknown: similarity
+// 0 to everything). lambda >= 1 changes nothing. Returns how many docs moved down.
+int64_t Diversify(std::vector<ScoredDoc>& fused, const std::vector<std::vector<float>>& vectors,
+                  double lambda, size_t n);
 
 // BM25 of one candidate (exposed for tests).
 double Bm25(const TextCandidate& c, const TextResult& r, double k1, double b);

@@ -273,3 +273,53 @@ TEST(RankFacts, AgentChannelConfidenceAndStatusWeights) {
 
 }  // namespace
 }  // namespace memex
+
+namespace memex {
+namespace {
+
+TEST(Diversify, MovesANearRepeatBelowADifferentHit) {
+  std::vector<ScoredDoc> fused = {
+      {1, 1.0, {}, 0}, {2, 0.95, {}, 0}, {3, 0.6, {}, 0}, {4, 0.5, {}, 0}};
+  const std::vector<std::vector<float>> vectors = {
+      {1, 0, 0}, {0.99f, 0.141f, 0}, {0, 1, 0}, {}};  // 2 repeats 1; 4 has no vector
+  std::vector<ScoredDoc> same = fused;
+  EXPECT_EQ(Diversify(same, vectors, 1.0, 4), 0);  // lambda 1: off
+  EXPECT_EQ(same[1].doc, 2);
+
+  EXPECT_EQ(Diversify(fused, vectors, 0.5, 4), 1);  // doc 2 moved down
+  std::vector<DocId> order;
+  for (const ScoredDoc& d : fused) order.push_back(d.doc);
+  // 1 first; then 3 (0.5*0.6 - 0.5*0 = 0.30) and 4 (0.25) beat 2 (0.475 - 0.495 < 0).
+  EXPECT_EQ(order, (std::vector<DocId>{1, 3, 4, 2}));
+
+  // Only the first n are reordered.
+  std::vector<ScoredDoc> head = {{1, 1.0, {}, 0}, {2, 0.95, {}, 0}, {3, 0.6, {}, 0}};
+  EXPECT_EQ(Diversify(head, vectors, 0.5, 2), 0);
+  EXPECT_EQ(head[1].doc, 2);
+  std::vector<ScoredDoc> empty;
+  EXPECT_EQ(Diversify(empty, vectors, 0.5, 10), 0);
+}
+
+}  // namespace
+}  // namespace memex
+
+namespace memex {
+namespace {
+
+TEST(LexicalShortlist, IdentifiersFirstThenBestBm25WithoutRepeats) {
+  RecallConfig cfg;
+  TextResult t;
+  t.doc_count = 100;
+  t.avg_doc_len = 5;
+  t.terms = {{10, false}};
+  t.candidates = {{1, {1}, 5, 0}, {2, {3}, 5, 0}, {3, {2}, 5, 0}, {4, {1}, 50, 0}};
+  IdentResult ids;
+  ids.matches = {{4, {0}, 0}, {9, {0}, 0}};
+  EXPECT_EQ(LexicalShortlist(t, ids, cfg, 10), (std::vector<DocId>{4, 9, 2, 3, 1}));
+  EXPECT_EQ(LexicalShortlist(t, ids, cfg, 3), (std::vector<DocId>{4, 9, 2}));
+  EXPECT_EQ(LexicalShortlist(t, ids, cfg, 1), (std::vector<DocId>{4}));
+  EXPECT_TRUE(LexicalShortlist(t, ids, cfg, 0).empty());
+}
+
+}  // namespace
+}  // namespace memex

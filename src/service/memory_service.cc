@@ -188,6 +188,11 @@ constexpr size_t kQueryWordsEmbedded = 40;
 // re-weighed: an approximation that bounds the cost to one rowid lookup per doc.
 constexpr int64_t kRankFactDocs = 100;
 
+// Lexical candidates the vector channel scores from their stored vectors (LexicalShortlist):
+// the best by BM25, as a weaker one cannot reach the page. Bounds the dot products (and their
+// cache misses) of a query with a thousand text candidates.
+constexpr size_t kSimilarityDocs = 200;
+
 std::string QueryToEmbed(const std::string& query) {
   size_t words = 0;
   size_t i = 0;
@@ -282,10 +287,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   std::vector<VectorCandidate> vectors;
   if (semantic.embedder != nullptr && semantic.index != nullptr) {
     if (!caught_up.ok()) plan.semantic_note = "vector index not refreshed: " + caught_up.ToString();
-    std::vector<DocId> lexical;
-    lexical.reserve(text.candidates.size() + idents.matches.size());
-    for (const TextCandidate& c : text.candidates) lexical.push_back(c.doc);
-    for (const IdentMatch& m : idents.matches) lexical.push_back(m.doc);
+    const std::vector<DocId> lexical = LexicalShortlist(text, idents, rc, kSimilarityDocs);
     ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, lexical, plan));
   }
 
@@ -318,6 +320,15 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   if (!fused.empty() && rc.min_score_ratio > 0) {
     const double cut = rc.min_score_ratio * fused.front().score;
     plan.weak_dropped = std::erase_if(fused, [cut](const ScoredDoc& d) { return d.score < cut; });
+  }
+  // MMR diversity over the page.
+  if (rc.mmr_lambda < 1 && semantic.index != nullptr && plan.semantic) {
+    const size_t n = std::min(fused.size(), static_cast<size_t>(req.offset + limit));
+    std::vector<std::vector<float>> vectors(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (auto v = semantic.index->VectorOf(fused[i].doc, req.filter)) vectors[i] = std::move(*v);
+    }
+    plan.diversified = Diversify(fused, vectors, rc.mmr_lambda, n);
   }
   resp.total_candidates = static_cast<int64_t>(fused.size());
   size_t begin = std::min(fused.size(), static_cast<size_t>(req.offset));

@@ -368,6 +368,29 @@ TEST_F(SemanticRecallTest, NamesInTheQueryMoveTheGatesBar) {
   EXPECT_FALSE(Recall("where does the database keep client bills").plan.gated);
 }
 
+TEST_F(SemanticRecallTest, MmrMovesANearRepeatDownThePage) {
+  config_.recall.min_relevance = 0;
+  config_.recall.min_score_ratio = 0;
+  UseEmbedder();
+  const std::string a = Put(kInvoices);
+  const std::string repeat = Put("postgres stores customer invoices archive");
+  const std::string other = Put("postgres deploy runs every friday afternoon");
+  RecallResponse plain = Recall("postgres invoices");
+  ASSERT_EQ(plain.hits.size(), 3u);
+  EXPECT_EQ(plain.hits[2].memory.id, other);
+  EXPECT_EQ(plain.plan.diversified, 0);
+
+  config_.recall.mmr_lambda = 0.3;
+  RecallResponse mmr = Recall("postgres invoices");
+  ASSERT_EQ(mmr.hits.size(), 3u);
+  EXPECT_EQ(mmr.hits[0].memory.id, plain.hits[0].memory.id);
+  EXPECT_EQ(mmr.hits[1].memory.id, other);
+  EXPECT_EQ(mmr.plan.diversified, 1);
+  const std::string& first = mmr.hits[0].memory.id;
+  EXPECT_TRUE(first == a || first == repeat);
+  EXPECT_EQ(mmr.hits[2].memory.id, first == a ? repeat : a) << "the near-repeat comes last";
+}
+
 TEST_F(SemanticRecallTest, UpdatedMemoryRanksAndItsOldVersionIsHidden) {
   Semantic& sem = UseEmbedder();
   std::string v1 = Put(kInvoices);
