@@ -77,11 +77,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Creates a memory (version 1). Idempotent: when a live memory with the same content hash
-  // exists in the same scope, or the same non-empty idempotency key was used in that scope,
-  // returns it with created = false and changes nothing. Computes content_hash, id, timestamps.
-  // Errors: kInvalidArgument (empty content), kUnavailable (busy beyond the busy timeout),
-  // kFailedPrecondition (read-only database).
+  // Creates a memory (version 1). Idempotent: when a live (active or candidate, not archived)
+  // memory with the same content hash exists in the same scope, or the same non-empty idempotency
+  // key was used in that scope, returns it with created = false and changes nothing. Computes
+  // content_hash, id, timestamps. Errors: kInvalidArgument (empty content), kUnavailable (busy
+  // beyond the busy timeout), kFailedPrecondition (read-only database).
   virtual Result<PutResult> Put(const NewMemory& m) = 0;
 
   // Puts every memory in one transaction: all are stored or none (first error returned).

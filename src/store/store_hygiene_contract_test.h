@@ -149,6 +149,21 @@ TEST_P(StoreHygieneTest, SetArchivedReportsOnlyTheMemoriesItChanged) {
   EXPECT_TRUE(store_->Get(gone.id, true)->forgotten());
 }
 
+TEST_P(StoreHygieneTest, TheContentOfAnArchivedMemoryMakesANewMemory) {
+  const PutResult a = MustPut(Note("delta echo"));
+  Result<PutResult> again = store_->Put(Note("delta echo"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);  // live: the same memory
+  EXPECT_EQ(again->id, a.id);
+  EXPECT_THAT(Archive({a.id}), ElementsAre(a.id));
+  Result<PutResult> fresh = store_->Put(Note("delta echo"));
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_TRUE(fresh->created) << "an archived memory is not live: remembering it again is new";
+  EXPECT_NE(fresh->id, a.id);
+  EXPECT_EQ(store_->Get(fresh->id)->status, MemoryStatus::kActive);
+  EXPECT_EQ(store_->Get(a.id)->status, MemoryStatus::kArchived);
+}
+
 TEST_P(StoreHygieneTest, AnyVersionIdArchivesTheNewestVersion) {
   const PutResult v1 = MustPut(Note("version one"));
   Result<PutResult> v2 = store_->Update(v1.id, MemoryPatch{.content = "version two"});

@@ -122,11 +122,12 @@ Result<int64_t> RowWriter::ScopeId(const Scope& scope) {
 
 Result<std::optional<PutResult>> RowWriter::FindLiveByHash(int64_t scope_id,
                                                            std::string_view hash) {
-  // The WHERE clause repeats the partial index's condition so the planner can use it.
+  // The WHERE clause repeats the partial index's condition so the planner can use it; an
+  // archived memory (status 3) is no longer live: the same content makes a new memory.
   ASSIGN_OR_RETURN(StatementRef stmt,
                    db_.Prepare("SELECT id, version FROM memories WHERE scope_id = ?1 AND "
                                "hash_key = ?3 AND content_hash = ?2 AND status <> 2 AND "
-                               "deleted_ms = 0 ORDER BY doc LIMIT 1"));
+                               "status <> 3 AND deleted_ms = 0 ORDER BY doc LIMIT 1"));
   stmt->BindInt(1, scope_id);
   stmt->BindText(2, hash);
   stmt->BindInt(3, HashKey(hash));
