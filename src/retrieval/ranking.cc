@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/text.h"
 #include "core/tokens.h"
@@ -255,23 +256,24 @@ double QueryRelevance(const std::vector<ScoredDoc>& fused) {
 std::vector<DocId> LexicalShortlist(const TextResult& text, const IdentResult& idents,
                                     const RecallConfig& config, size_t n) {
   std::vector<DocId> out;
-  std::unordered_map<DocId, bool> seen;
+  std::unordered_set<DocId> seen;
   for (const IdentMatch& m : idents.matches) {
     if (out.size() >= n) return out;
-    if (seen.emplace(m.doc, true).second) out.push_back(m.doc);
+    if (seen.insert(m.doc).second) out.push_back(m.doc);
   }
   std::vector<std::pair<double, DocId>> scored;
   scored.reserve(text.candidates.size());
   for (const TextCandidate& c : text.candidates) {
     scored.emplace_back(Bm25(c, text, config.bm25_k1, config.bm25_b), c.doc);
   }
-  const size_t keep = std::min(scored.size(), n - out.size());
+  // The best n are enough: at most out.size() of them are identifier matches already taken.
+  const size_t keep = std::min(scored.size(), n);
   std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
                     scored.end(), [](const auto& a, const auto& b) {
                       return a.first != b.first ? a.first > b.first : a.second > b.second;
                     });
   for (size_t i = 0; i < scored.size() && out.size() < n; ++i) {
-    if (seen.emplace(scored[i].second, true).second) out.push_back(scored[i].second);
+    if (seen.insert(scored[i].second).second) out.push_back(scored[i].second);
   }
   return out;
 }
