@@ -319,6 +319,9 @@ TEST(LexicalShortlist, IdentifiersFirstThenBestBm25WithoutRepeats) {
   EXPECT_EQ(LexicalShortlist(t, ids, cfg, 3), (std::vector<DocId>{4, 9, 2}));
   EXPECT_EQ(LexicalShortlist(t, ids, cfg, 1), (std::vector<DocId>{4}));
   EXPECT_TRUE(LexicalShortlist(t, ids, cfg, 0).empty());
+  // An identifier match that is also the best text candidate: the next best fill the list.
+  ids.matches = {{2, {0}, 0}};
+  EXPECT_EQ(LexicalShortlist(t, ids, cfg, 3), (std::vector<DocId>{2, 3, 1}));
 }
 
 }  // namespace
