@@ -86,7 +86,13 @@ struct RecallConfig {
   double weight_answer = 0.8;
   // recall.weight_agent: a memory whose agent (author) the query names ("what did codex
   // change", "what does Caroline like") gains this much
-  double weight_agent = 0.25;
+  double weight_agent = 0.35;
+  // recall.weight_asks: a memory whose last sentence is a question loses this much (it seldom
+  // holds the answer; its reply gains through weight_answer)
+  double weight_asks = 0.15;
+  // recall.weight_when: when the query asks for a time ("when did we ..."), a memory that
+  // states one ("last week", "on 3 May") gains this much
+  double weight_when = 0.3;
   // recall.confidence_weight: scores are multiplied by 1 - w + w * confidence (0 = ignore
   // confidence); recall.candidate_weight: and by this for memories still candidates
   double confidence_weight = 0.5;

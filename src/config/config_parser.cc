@@ -368,6 +368,8 @@ Status ReadRecall(const toml::table& t, ParseContext& ctx, RecallConfig& out) {
   RETURN_IF_ERROR(r.Int("context_parents", out.context_parents, 0, 200));
   RETURN_IF_ERROR(r.Double("weight_answer", out.weight_answer, 0, 1));
   RETURN_IF_ERROR(r.Double("weight_agent", out.weight_agent, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_asks", out.weight_asks, 0, 1));
+  RETURN_IF_ERROR(r.Double("weight_when", out.weight_when, 0, 1));
   RETURN_IF_ERROR(r.Double("confidence_weight", out.confidence_weight, 0, 1));
   RETURN_IF_ERROR(r.Double("candidate_weight", out.candidate_weight, 0, 1));
   RETURN_IF_ERROR(r.Double("mmr_lambda", out.mmr_lambda, 0, 1));

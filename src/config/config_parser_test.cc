@@ -62,6 +62,8 @@ const std::vector<std::string>& AllKeys() {
       "recall.min_relevance_unknown_name",
       "recall.weight_answer",
       "recall.weight_agent",
+      "recall.weight_asks",
+      "recall.weight_when",
       "recall.confidence_weight",
       "recall.candidate_weight",
       "recall.mmr_lambda",
@@ -178,6 +180,8 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_DOUBLE_EQ(a.recall.min_relevance_unknown_name, b.recall.min_relevance_unknown_name);
   EXPECT_DOUBLE_EQ(a.recall.weight_answer, b.recall.weight_answer);
   EXPECT_DOUBLE_EQ(a.recall.weight_agent, b.recall.weight_agent);
+  EXPECT_DOUBLE_EQ(a.recall.weight_asks, b.recall.weight_asks);
+  EXPECT_DOUBLE_EQ(a.recall.weight_when, b.recall.weight_when);
   EXPECT_DOUBLE_EQ(a.recall.confidence_weight, b.recall.confidence_weight);
   EXPECT_DOUBLE_EQ(a.recall.candidate_weight, b.recall.candidate_weight);
   EXPECT_DOUBLE_EQ(a.recall.mmr_lambda, b.recall.mmr_lambda);

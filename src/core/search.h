@@ -106,6 +106,7 @@ struct RankFact {
   std::string agent;  // who wrote it ("" = unknown)
   double confidence = 1.0;
   MemoryStatus status = MemoryStatus::kActive;
+  std::string content;  // its text (ranking reads the answer's shape from it)
 };
 
 }  // namespace memex

@@ -7,7 +7,9 @@
 
 #include "base/text.h"
 #include "core/tokens.h"
+#include "retrieval/answer_shape.h"
 #include "retrieval/query_names.h"
+#include "retrieval/word_forms.h"
 
 namespace memex {
 namespace {
@@ -48,6 +50,12 @@ void SortByScore(std::vector<ScoredDoc>& docs) {
     if (a.updated_ms != b.updated_ms) return a.updated_ms > b.updated_ms;
     return a.doc > b.doc;
   });
+}
+
+// Cosine rescaled from [similarity_floor, 1] to [0, 1].
+double VectorScore(double similarity, const RecallConfig& config) {
+  const double floor = std::min(config.similarity_floor, 0.99);
+  return std::clamp((similarity - floor) / (1.0 - floor), 0.0, 1.0);
 }
 
 double Idf(int64_t n, int64_t df) {
@@ -94,7 +102,39 @@ QueryPlan AnalyzeQuery(std::string_view query, const RecallConfig& config) {
   plan.identifiers = ExtractIdentifiers(query);
   if (plan.identifiers.size() > kMaxIdentifiers) plan.identifiers.resize(kMaxIdentifiers);
   plan.names = NamesInQuery(query);
+  plan.asks_when = AsksWhen(query);
+  for (size_t t = 0; t < plan.terms.size(); ++t) {
+    if (plan.terms[t].find(' ') != std::string::npos) continue;  // a phrase
+    for (std::string& form : OtherVerbForms(plan.terms[t])) {
+      if (std::find(plan.terms.begin(), plan.terms.end(), form) != plan.terms.end()) continue;
+      plan.term_forms.emplace_back(t, std::move(form));
+    }
+  }
   return plan;
+}
+
+std::vector<std::string> SearchTerms(const QueryPlan& plan) {
+  std::vector<std::string> out = plan.terms;
+  for (const auto& [term, form] : plan.term_forms) out.push_back(form);
+  return out;
+}
+
+void FoldTermForms(const QueryPlan& plan, TextResult& text) {
+  const size_t n = plan.terms.size();
+  if (text.terms.size() <= n) return;
+  for (size_t k = 0; k < plan.term_forms.size() && n + k < text.terms.size(); ++k) {
+    const size_t t = plan.term_forms[k].first;
+    if (t >= n) continue;
+    text.terms[t].df = std::min(text.doc_count, text.terms[t].df + text.terms[n + k].df);
+    text.terms[t].estimated = text.terms[t].estimated || text.terms[n + k].estimated;
+    for (TextCandidate& c : text.candidates) {
+      if (n + k < c.tf.size()) c.tf[t] += c.tf[n + k];
+    }
+  }
+  text.terms.resize(n);
+  for (TextCandidate& c : text.candidates) {
+    if (c.tf.size() > n) c.tf.resize(n);
+  }
 }
 
 double Bm25(const TextCandidate& c, const TextResult& r, double k1, double b) {
@@ -184,7 +224,7 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
     if (v.similarity <= floor && !index.contains(v.doc)) continue;
     ScoredDoc& d = slot(v.doc, v.updated_ms);
     d.channels.similarity = v.similarity;
-    d.channels.vector = std::clamp((v.similarity - floor) / (1.0 - floor), 0.0, 1.0);
+    d.channels.vector = VectorScore(v.similarity, config);
   }
 
   // Recency, time and fusion. A period a query names is usually talked about during it or in
@@ -292,7 +332,7 @@ double RelevanceBar(QueryPlan& plan, const RecallConfig& config) {
       plan.missing_names.push_back(name);
     }
   }
-  if (found > 0 && plan.missing_names.empty()) {
+  if (found > 0 && static_cast<int>(plan.missing_names.size()) <= found) {
     plan.relevance_bar = config.min_relevance_known_name;
   } else if (found == 0 && !plan.missing_names.empty()) {
     plan.relevance_bar = config.min_relevance_unknown_name;
@@ -300,6 +340,23 @@ double RelevanceBar(QueryPlan& plan, const RecallConfig& config) {
     plan.relevance_bar = config.min_relevance;
   }
   return plan.relevance_bar;
+}
+
+void AddSimilarities(std::vector<ScoredDoc>& fused, const std::vector<VectorCandidate>& late,
+                     const RecallConfig& config) {
+  if (late.empty() || config.fusion == "rrf") return;
+  std::unordered_map<DocId, double> similarity;
+  for (const VectorCandidate& v : late) similarity.emplace(v.doc, v.similarity);
+  for (ScoredDoc& d : fused) {
+    auto it = similarity.find(d.doc);
+    if (it == similarity.end() || d.channels.similarity != 0) continue;
+    ChannelScores& c = d.channels;
+    c.similarity = it->second;
+    c.vector = VectorScore(it->second, config);
+    c.vector_part = config.weight_vector * c.vector;
+    d.score += c.vector_part;
+  }
+  SortByScore(fused);
 }
 
 std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config) {
@@ -346,7 +403,8 @@ int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& 
 }
 
 void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& facts,
-                    const std::vector<std::string>& query_words, const RecallConfig& config) {
+                    const std::vector<std::string>& query_words, bool asks_when,
+                    const RecallConfig& config) {
   if (facts.empty()) return;
   std::unordered_map<DocId, const RankFact*> fact_of;
   for (const RankFact& f : facts) fact_of.emplace(f.doc, &f);
@@ -364,6 +422,16 @@ void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& 
         c.agent_part = config.weight_agent;
         d.score += c.agent_part;
       }
+    }
+    if (config.weight_asks > 0 && EndsAsking(f.content)) {
+      c.asks = 1;
+      c.asks_part = -config.weight_asks;
+      d.score += c.asks_part;
+    }
+    if (asks_when && config.weight_when > 0 && StatesTime(f.content)) {
+      c.states_time = 1;
+      c.states_time_part = config.weight_when;
+      d.score += c.states_time_part;
     }
     const double confidence = std::clamp(f.confidence, 0.0, 1.0);
     c.weight = 1.0 - config.confidence_weight + config.confidence_weight * confidence;

@@ -15,9 +15,10 @@
 // retrieves. When the vector channel took part (plan.semantic), the relevance gate
 // (QueryRelevance against RelevanceBar) decides whether anything is an answer. AddContext then
 // lets the best hits lend part of their score to their session neighbours (context channel; a
-// question's reply gets the most), and ApplyRankFacts adds the agent channel and multiplies by
-// the confidence and status weight:
-//   final   = (score + w_context * context + w_agent * agent) * weight.
+// question's reply gets the most), and ApplyRankFacts adds the agent channel and the answer
+// shape, and multiplies by the confidence and status weight:
+//   final   = (score + w_context * context + w_agent * agent - w_asks * asks
+//              + w_when * states_time) * weight.
 // Pure functions; no I/O.
 #pragma once
 
@@ -54,28 +55,36 @@ struct QueryPlan {
   std::vector<std::string> missing_names;  // those found nowhere in the scopes searched
   double relevance_bar = 0;                // the gate's bar for this query (RelevanceBar)
   int64_t diversified = 0;                 // hits MMR moved down the page (Diversify)
+  // Other forms of the irregular verbs among the terms (retrieval/word_forms.h), each with the
+  // index of its term: searched too, and counted as that term ("buy" also finds "bought").
+  std::vector<std::pair<size_t, std::string>> term_forms;
+  bool asks_when = false;  // the query asks for a time (retrieval/answer_shape.h AsksWhen)
 };
 
 struct ChannelScores {
-  double bm25 = 0;        // raw BM25
-  double text = 0;        // normalised [0,1]
-  double coverage = 0;    // share of the query terms' IDF mass the memory contains [0,1]
-  double exact = 0;       // [0,1]
-  double similarity = 0;  // raw cosine of the embeddings (0 when the vector channel missed it)
-  double vector = 0;      // [0,1]
-  double recency = 0;     // [0,1]
-  double context = 0;     // the score of the hit it gains the most from as a session
-                          // neighbour (0 = none); context_part is that gain
-  double time = 0;        // 1 when written in (or just after) the period the query names
-  double agent = 0;       // 1 when the query names the memory's agent
-  double weight = 1;      // confidence and status multiplier of the final score
-  double text_part = 0;   // weighted contributions; sum = final score
+  double bm25 = 0;         // raw BM25
+  double text = 0;         // normalised [0,1]
+  double coverage = 0;     // share of the query terms' IDF mass the memory contains [0,1]
+  double exact = 0;        // [0,1]
+  double similarity = 0;   // raw cosine of the embeddings (0 when the vector channel missed it)
+  double vector = 0;       // [0,1]
+  double recency = 0;      // [0,1]
+  double context = 0;      // the score of the hit it gains the most from as a session
+                           // neighbour (0 = none); context_part is that gain
+  double time = 0;         // 1 when written in (or just after) the period the query names
+  double agent = 0;        // 1 when the query names the memory's agent
+  double asks = 0;         // 1 when the memory ends by asking (retrieval/answer_shape.h)
+  double states_time = 0;  // 1 when the query asks when and the memory states a time
+  double weight = 1;       // confidence and status multiplier of the final score
+  double text_part = 0;    // weighted contributions; sum = final score
   double exact_part = 0;
   double vector_part = 0;
   double recency_part = 0;
   double context_part = 0;
   double time_part = 0;
   double agent_part = 0;
+  double asks_part = 0;         // -recall.weight_asks when asks
+  double states_time_part = 0;  // recall.weight_when when states_time
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };
@@ -89,6 +98,14 @@ struct RankedHit {
 // Splits a query into BM25 terms and identifiers. Quoted "multi word" strings become phrase
 // terms; stop words are dropped unless that would leave no term. Never fails.
 QueryPlan AnalyzeQuery(std::string_view query, const RecallConfig& config);
+
+// The terms to search: the plan's terms, then the other forms of its irregular verbs.
+std::vector<std::string> SearchTerms(const QueryPlan& plan);
+
+// Folds what the store found for plan.term_forms (searched after plan.terms, SearchTerms) into
+// their terms: a candidate's count of "bought" adds to "buy", and the term's df becomes the sum,
+// capped at doc_count (an upper bound of the union). Afterwards `text` has plan.terms only.
+void FoldTermForms(const QueryPlan& plan, TextResult& text);
 
 // A scored candidate before hydration.
 struct ScoredDoc {
@@ -135,15 +152,23 @@ double RelevanceBar(QueryPlan& plan, const RecallConfig& config);
 int64_t AddContext(std::vector<ScoredDoc>& fused, const std::vector<Neighbour>& neighbours,
                    const RecallConfig& config);
 
+// The vector channel for docs of `fused` it had not scored (a late Similarities read): each
+// doc of `late` gains weight_vector * its rescaled similarity, as FuseChannels computes it.
+// Weighted fusion only (under "rrf" a late rank would not be comparable). Re-sorts.
+void AddSimilarities(std::vector<ScoredDoc>& fused, const std::vector<VectorCandidate>& late,
+                     const RecallConfig& config);
+
 // The docs whose neighbours AddContext uses: the first config.context_parents of `fused`.
 std::vector<DocId> ContextParents(const std::vector<ScoredDoc>& fused, const RecallConfig& config);
 
-// The agent channel and the confidence/status weight, for the docs `facts` describe (others are
-// left as they are): + weight_agent when QueryNamesAgent(query_words, agent), then the score is
-// multiplied by (1 - confidence_weight + confidence_weight * confidence), and by
-// candidate_weight for a kCandidate. Re-sorts.
+// The agent channel, the answer shape and the confidence/status weight, for the docs `facts`
+// describe (others are left as they are): + weight_agent when QueryNamesAgent(query_words,
+// agent); - weight_asks when the memory EndsAsking; + weight_when when `asks_when` and the
+// memory StatesTime; then the score is multiplied by (1 - confidence_weight + confidence_weight
+// * confidence), and by candidate_weight for a kCandidate. Re-sorts.
 void ApplyRankFacts(std::vector<ScoredDoc>& fused, const std::vector<RankFact>& facts,
-                    const std::vector<std::string>& query_words, const RecallConfig& config);
+                    const std::vector<std::string>& query_words, bool asks_when,
+                    const RecallConfig& config);
 
 // MMR diversity over the first `n` of `fused` (sorted): picks, one at a time, the doc that
 // maximises lambda * score / best score - (1 - lambda) * (its highest similarity to a doc

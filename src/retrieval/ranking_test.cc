@@ -240,14 +240,15 @@ TEST(RelevanceBar, NamesFoundLowerItAndNamesMissingRaiseIt) {
 }
 
 TEST(RankFacts, AgentChannelConfidenceAndStatusWeights) {
-  RecallConfig cfg;  // weight_agent 0.25, confidence_weight 0.5, candidate_weight 0.75
+  RecallConfig cfg;
+  cfg.weight_agent = 0.25;  // confidence_weight 0.5, candidate_weight 0.75 (defaults)
   std::vector<ScoredDoc> fused = {
       {1, 1.0, {}, 0}, {2, 0.9, {}, 0}, {3, 0.8, {}, 0}, {4, 0.7, {}, 0}, {5, 0.6, {}, 0}};
   std::vector<RankFact> facts = {{1, "", 0.2, MemoryStatus::kActive},
                                  {2, "", 1.0, MemoryStatus::kCandidate},
                                  {3, "Claude-Code", 1.0, MemoryStatus::kActive},
                                  {4, "cursor", 1.0, MemoryStatus::kActive}};
-  ApplyRankFacts(fused, facts, SplitWords("what did claude code change"), cfg);
+  ApplyRankFacts(fused, facts, SplitWords("what did claude code change"), false, cfg);
   std::map<DocId, ScoredDoc> by;
   for (const ScoredDoc& d : fused) by[d.doc] = d;
   EXPECT_NEAR(by[1].score, 1.0 * 0.6, 1e-12);
@@ -266,7 +267,7 @@ TEST(RankFacts, AgentChannelConfidenceAndStatusWeights) {
   cfg.confidence_weight = 0;
   cfg.candidate_weight = 1;
   std::vector<ScoredDoc> same = {{1, 1.0, {}, 0}, {3, 0.8, {}, 0}};
-  ApplyRankFacts(same, facts, SplitWords("claude code"), cfg);
+  ApplyRankFacts(same, facts, SplitWords("claude code"), false, cfg);
   EXPECT_NEAR(same[0].score, 1.0, 1e-12);
   EXPECT_NEAR(same[1].score, 0.8, 1e-12);
 }

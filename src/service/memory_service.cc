@@ -183,8 +183,8 @@ namespace {
 // question 3 ms); the lexical channels still see every word.
 constexpr size_t kQueryWordsEmbedded = 40;
 
-// Docs whose agent, confidence and status ranking reads (Store::RankFacts): the best ones after
-// fusion and context, at least as deep as the page asked for. Docs further down are not
+// Docs whose agent, text, confidence and status ranking reads (Store::RankFacts): the best ones
+// after fusion and context, at least as deep as the page asked for. Docs further down are not
 // re-weighed: an approximation that bounds the cost to one rowid lookup per doc.
 constexpr int64_t kRankFactDocs = 100;
 
@@ -269,8 +269,9 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
 
   TextResult text;
   if (!plan.terms.empty()) {
-    TextQuery tq{plan.terms, req.filter, rc.candidate_cap};
+    TextQuery tq{SearchTerms(plan), req.filter, rc.candidate_cap};
     ASSIGN_OR_RETURN(text, store_.SearchText(tq));
+    FoldTermForms(plan, text);
     plan.term_stats = text.terms;
     plan.doc_count = text.doc_count;
     plan.windowed = text.windowed;
@@ -285,10 +286,11 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   }
 
   std::vector<VectorCandidate> vectors;
+  std::vector<float> query_vector;  // the query's embedding, once the vector channel ran
   if (semantic.embedder != nullptr && semantic.index != nullptr) {
     if (!caught_up.ok()) plan.semantic_note = "vector index not refreshed: " + caught_up.ToString();
     const std::vector<DocId> lexical = LexicalShortlist(text, idents, rc, kSimilarityDocs);
-    ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, lexical, plan));
+    ASSIGN_OR_RETURN(vectors, SemanticCandidates(semantic, req, lexical, plan, query_vector));
   }
 
   std::vector<ScoredDoc> fused = FuseChannels(plan, text, idents, vectors, clock_.NowMs(), rc);
@@ -306,6 +308,19 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     ASSIGN_OR_RETURN(std::vector<Neighbour> neighbours, store_.SessionNeighbours(nq));
     plan.context_added = AddContext(fused, neighbours, rc);
   }
+  // Every doc that can reach the page gets its vector score, also those the context channel
+  // brought and text candidates past the shortlist (a name in the query matches many).
+  if (!query_vector.empty() && !fused.empty()) {
+    std::vector<DocId> unscored;
+    for (size_t i = 0; i < fused.size() && i < static_cast<size_t>(kRankFactDocs); ++i) {
+      if (fused[i].channels.similarity == 0) unscored.push_back(fused[i].doc);
+    }
+    std::vector<VectorCandidate> late;
+    for (const SemanticHit& h : semantic.index->Similarities(query_vector, unscored, req.filter)) {
+      late.push_back({h.doc, h.similarity, 0});
+    }
+    AddSimilarities(fused, late, rc);
+  }
   // The agent channel and the confidence/status weight, for the docs that can reach the page.
   if (!fused.empty()) {
     const size_t n = std::min(
@@ -314,7 +329,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
     docs.reserve(n);
     for (size_t i = 0; i < n; ++i) docs.push_back(fused[i].doc);
     ASSIGN_OR_RETURN(std::vector<RankFact> facts, store_.RankFacts(docs));
-    ApplyRankFacts(fused, facts, SplitWords(req.query), rc);
+    ApplyRankFacts(fused, facts, SplitWords(req.query), plan.asks_when, rc);
   }
   // Next to a strong hit, a far weaker one is noise (a one-word query is close to many texts).
   if (!fused.empty() && rc.min_score_ratio > 0) {
@@ -383,7 +398,7 @@ SemanticParts MemoryService::Semantic(bool open) {
 
 Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
     const SemanticParts& semantic, const RecallRequest& req, const std::vector<DocId>& lexical,
-    QueryPlan& plan) {
+    QueryPlan& plan, std::vector<float>& query_vector) {
   std::vector<VectorCandidate> out;
   Result<Embeddings> q = semantic.embedder->Embed({QueryToEmbed(req.query)});
   if (!q.ok()) {
@@ -405,6 +420,7 @@ Result<std::vector<VectorCandidate>> MemoryService::SemanticCandidates(
     return out;
   }
   plan.semantic = true;
+  query_vector = query;
   out.reserve(hits->size() + lexical.size());
   std::unordered_set<DocId> seen;
   for (const SemanticHit& h : *hits) {

@@ -171,11 +171,13 @@ class MemoryService : public MemoryApi {
   Status ValidateNew(NewMemory& m, int* redactions) const;
   // The vector channel's candidates: the nearest memories, and the similarity of every memory
   // the lexical channels found (`lexical`); an embedder or index failure is noted in `plan` and
-  // answers no candidates (lexical recall goes on).
+  // answers no candidates (lexical recall goes on). Sets `query_vector` to the query's
+  // embedding when the vector channel took part.
   Result<std::vector<VectorCandidate>> SemanticCandidates(const SemanticParts& semantic,
                                                           const RecallRequest& req,
                                                           const std::vector<DocId>& lexical,
-                                                          QueryPlan& plan);
+                                                          QueryPlan& plan,
+                                                          std::vector<float>& query_vector);
 
   Store& store_;
   const Config& config_;

@@ -75,8 +75,9 @@ Result<std::vector<Neighbour>> SelectSessionNeighbours(Connection& db, const Nei
 Result<std::vector<RankFact>> SelectRankFacts(Connection& db, const std::vector<DocId>& docs) {
   std::vector<RankFact> out;
   out.reserve(docs.size());
-  ASSIGN_OR_RETURN(StatementRef row, db.Prepare("SELECT agent, confidence, status FROM memories "
-                                                "WHERE doc = ?1 AND deleted_ms = 0"));
+  ASSIGN_OR_RETURN(StatementRef row,
+                   db.Prepare("SELECT agent, confidence, status, content FROM memories "
+                              "WHERE doc = ?1 AND deleted_ms = 0"));
   for (DocId doc : docs) {
     row->BindInt(1, doc);
     ASSIGN_OR_RETURN(bool found, row->Step());
@@ -84,7 +85,8 @@ Result<std::vector<RankFact>> SelectRankFacts(Connection& db, const std::vector<
       const int64_t status = row->ColumnInt(2);
       out.push_back(
           {doc, std::string(row->ColumnText(0)), row->ColumnDouble(1),
-           status >= 0 && status <= 3 ? static_cast<MemoryStatus>(status) : MemoryStatus::kActive});
+           status >= 0 && status <= 3 ? static_cast<MemoryStatus>(status) : MemoryStatus::kActive,
+           std::string(row->ColumnText(3))});
     }
     row->Reset();
   }
