@@ -236,6 +236,8 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
     }
     if (c.time_part != 0) out += " + time " + Score(c.time_part);
     if (c.agent_part != 0) out += " + agent " + Score(c.agent_part);
+    if (c.states_time_part != 0) out += " + states a time " + Score(c.states_time_part);
+    if (c.asks_part != 0) out += " - asks " + Score(-c.asks_part);
     if (c.weight != 1) out += ", x " + Printf("%.2f", c.weight) + " (confidence, status)";
     out += " = " + Score(hit.score) + "\n";
     if (c.similarity != 0) out += "    coverage of the query: " + Score(c.coverage) + "\n";
@@ -272,6 +274,14 @@ std::string FormatPlan(const QueryPlan& plan) {
   }
   out += "  identifiers:  " + (idents.empty() ? "-" : Join(idents, ", ")) + "\n";
   out += "  stop words:   " + (plan.stop_words.empty() ? "-" : Join(plan.stop_words, ", ")) + "\n";
+  if (!plan.term_forms.empty()) {
+    std::vector<std::string> forms;
+    for (const auto& [term, form] : plan.term_forms) {
+      if (term < plan.terms.size()) forms.push_back(plan.terms[term] + " also as " + form);
+    }
+    out += "  verb forms:   " + Join(forms, ", ") + "\n";
+  }
+  if (plan.asks_when) out += "  asks when:    yes (memories that state a time gain)\n";
   if (plan.pruned)
     out += "  bounded:      pruned (the most common terms did not drive candidates)\n";
   if (plan.windowed) out += "  bounded:      windowed (only the newest candidates were examined)\n";

@@ -44,6 +44,8 @@ Json HitJson(const RankedHit& hit, int rank, bool explain) {
         {"context", c.context},
         {"time", c.time},
         {"agent", c.agent},
+        {"asks", c.asks},
+        {"states_time", c.states_time},
         {"weight", c.weight},
         {"text_part", c.text_part},
         {"exact_part", c.exact_part},
@@ -52,6 +54,8 @@ Json HitJson(const RankedHit& hit, int rank, bool explain) {
         {"context_part", c.context_part},
         {"time_part", c.time_part},
         {"agent_part", c.agent_part},
+        {"asks_part", c.asks_part},
+        {"states_time_part", c.states_time_part},
         {"matched_terms", c.matched_terms},
         {"matched_identifiers", c.matched_identifiers},
     };
@@ -79,6 +83,10 @@ Json PlanJson(const QueryPlan& plan) {
     }
     idents.push_back(std::move(t));
   }
+  Json forms = Json::array();
+  for (const auto& [term, form] : plan.term_forms) {
+    if (term < plan.terms.size()) forms.push_back({{"term", plan.terms[term]}, {"form", form}});
+  }
   return {{"terms", std::move(terms)},
           {"identifiers", std::move(idents)},
           {"stop_words", plan.stop_words},
@@ -98,7 +106,9 @@ Json PlanJson(const QueryPlan& plan) {
                              : Json(nullptr)},
           {"context_added", plan.context_added},
           {"weak_dropped", plan.weak_dropped},
-          {"diversified", plan.diversified}};
+          {"diversified", plan.diversified},
+          {"asks_when", plan.asks_when},
+          {"term_forms", std::move(forms)}};
 }
 
 Json StatsJson(const StoreStats& stats) {

@@ -67,7 +67,7 @@ struct RecallConfig {
   // keeps an injecting client from stuffing noise into prompts. 0 = no gate.
   double min_relevance = 0.75;  // recall.min_relevance (0-2)
   // The bar moves with the names the query uses (retrieval/query_names.h): when some name is
-  // found in the searched scopes and none is missing, recall.min_relevance_known_name applies;
+  // found in the searched scopes and at most as many are missing, min_relevance_known_name applies;
   // when every name is missing from them, recall.min_relevance_unknown_name (a query about
   // someone or something that is not there needs an identifier or near-verbatim evidence).
   double min_relevance_known_name = 0.5;

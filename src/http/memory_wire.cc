@@ -336,6 +336,8 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                       {"context", c.context},
                       {"time", c.time},
                       {"agent", c.agent},
+                      {"asks", c.asks},
+                      {"states_time", c.states_time},
                       {"weight", c.weight},
                       {"text_part", c.text_part},
                       {"exact_part", c.exact_part},
@@ -344,6 +346,8 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                       {"context_part", c.context_part},
                       {"time_part", c.time_part},
                       {"agent_part", c.agent_part},
+                      {"asks_part", c.asks_part},
+                      {"states_time_part", c.states_time_part},
                       {"matched_terms", c.matched_terms},
                       {"matched_identifiers", c.matched_identifiers}}}});
   }
@@ -351,6 +355,10 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
   Json stats = Json::array();
   for (const TermStat& t : p.term_stats) {
     stats.push_back({{"df", t.df}, {"estimated", t.estimated}, {"dropped", t.dropped}});
+  }
+  Json forms = Json::array();
+  for (const auto& [term, form] : p.term_forms) {
+    forms.push_back({{"term_index", term}, {"form", form}});
   }
   Json plan = {{"terms", p.terms},
                {"identifiers", p.identifiers},
@@ -373,7 +381,9 @@ std::string EncodeRecallResponse(const RecallResponse& resp) {
                                       {"end_ms", p.time->end_ms}}
                                : Json(nullptr)},
                {"weak_dropped", p.weak_dropped},
-               {"diversified", p.diversified}};
+               {"diversified", p.diversified},
+               {"asks_when", p.asks_when},
+               {"term_forms", std::move(forms)}};
   return Dump(Json{{"hits", std::move(hits)},
                    {"total", resp.total_candidates},
                    {"plan", std::move(plan)},
@@ -406,6 +416,8 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
         RETURN_IF_ERROR(ReadDouble(cj, "context", c.context));
         RETURN_IF_ERROR(ReadDouble(cj, "time", c.time));
         RETURN_IF_ERROR(ReadDouble(cj, "agent", c.agent));
+        RETURN_IF_ERROR(ReadDouble(cj, "asks", c.asks));
+        RETURN_IF_ERROR(ReadDouble(cj, "states_time", c.states_time));
         RETURN_IF_ERROR(ReadDouble(cj, "weight", c.weight));
         RETURN_IF_ERROR(ReadDouble(cj, "text_part", c.text_part));
         RETURN_IF_ERROR(ReadDouble(cj, "exact_part", c.exact_part));
@@ -414,6 +426,8 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
         RETURN_IF_ERROR(ReadDouble(cj, "context_part", c.context_part));
         RETURN_IF_ERROR(ReadDouble(cj, "time_part", c.time_part));
         RETURN_IF_ERROR(ReadDouble(cj, "agent_part", c.agent_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "asks_part", c.asks_part));
+        RETURN_IF_ERROR(ReadDouble(cj, "states_time_part", c.states_time_part));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_terms", c.matched_terms));
         RETURN_IF_ERROR(ReadStrings(cj, "matched_identifiers", c.matched_identifiers));
       }
@@ -460,6 +474,17 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
     RETURN_IF_ERROR(ReadInt(pj, "context_added", p.context_added));
     RETURN_IF_ERROR(ReadInt(pj, "weak_dropped", p.weak_dropped));
     RETURN_IF_ERROR(ReadInt(pj, "diversified", p.diversified));
+    RETURN_IF_ERROR(ReadBool(pj, "asks_when", p.asks_when));
+    if (const Json* forms = Field(pj, "term_forms"); forms != nullptr && forms->is_array()) {
+      for (const Json& f : *forms) {
+        int64_t term = 0;
+        std::string form;
+        RETURN_IF_ERROR(ReadInt(f, "term_index", term));
+        RETURN_IF_ERROR(ReadString(f, "form", form));
+        if (term < 0) return InvalidArgument("plan.term_forms: a negative term_index");
+        p.term_forms.emplace_back(static_cast<size_t>(term), std::move(form));
+      }
+    }
     if (const Json* t = Field(pj, "time"); t != nullptr && t->is_object()) {
       TimeWindow w;
       RETURN_IF_ERROR(ReadString(*t, "phrase", w.phrase));

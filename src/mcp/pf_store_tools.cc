@@ -25,6 +25,8 @@ Json Explain(const ChannelScores& c) {
               {"context", c.context},
               {"time", c.time},
               {"agent", c.agent},
+              {"asks", c.asks},
+              {"states_time", c.states_time},
               {"weight", c.weight},
               {"text_part", c.text_part},
               {"exact_part", c.exact_part},
@@ -33,6 +35,8 @@ Json Explain(const ChannelScores& c) {
               {"context_part", c.context_part},
               {"time_part", c.time_part},
               {"agent_part", c.agent_part},
+              {"asks_part", c.asks_part},
+              {"states_time_part", c.states_time_part},
               {"matched_terms", c.matched_terms},
               {"matched_identifiers", c.matched_identifiers}};
 }

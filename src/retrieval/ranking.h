@@ -139,9 +139,10 @@ double QueryRelevance(const std::vector<ScoredDoc>& fused);
 
 // The bar QueryRelevance must reach, from the names the query uses (plan.names) and their
 // document frequencies (plan.terms / plan.term_stats, filled by the text search): when some name
-// is found and none is missing, config.min_relevance_known_name; when every name is missing
-// (names not searched as terms are not judged), config.min_relevance_unknown_name; otherwise
-// config.min_relevance. Fills plan.missing_names and plan.relevance_bar.
+// is found and at most as many are missing ("when did Deborah visit Brazil", Brazil never
+// mentioned), config.min_relevance_known_name; when every name is missing (names not searched
+// as terms are not judged), config.min_relevance_unknown_name; otherwise config.min_relevance.
+// Fills plan.missing_names and plan.relevance_bar.
 double RelevanceBar(QueryPlan& plan, const RecallConfig& config);
 
 // The context channel: each neighbour of one of the best `config.context_parents` docs of

@@ -227,8 +227,11 @@ TEST(RelevanceBar, NamesFoundLowerItAndNamesMissingRaiseIt) {
   EXPECT_TRUE(p.missing_names.empty());
   EXPECT_DOUBLE_EQ(bar({0, 0, 0}), 1.2);  // none is
   EXPECT_EQ(p.missing_names, (Strings{"caroline", "obama", "paris"}));
-  EXPECT_DOUBLE_EQ(bar({4, 0, 1}), 0.75);  // some are: the plain bar
+  EXPECT_DOUBLE_EQ(bar({4, 0, 1}), 0.5);  // most are: still the known-name bar
   EXPECT_EQ(p.missing_names, (Strings{"obama"}));
+  EXPECT_DOUBLE_EQ(p.relevance_bar, 0.5);
+  EXPECT_DOUBLE_EQ(bar({4, 0, 0}), 0.75);  // fewer are found than missing: the plain bar
+  EXPECT_EQ(p.missing_names, (Strings{"obama", "paris"}));
   EXPECT_DOUBLE_EQ(p.relevance_bar, 0.75);
 
   QueryPlan none = AnalyzeQuery("how do we deploy the api", cfg);
@@ -323,6 +326,241 @@ TEST(LexicalShortlist, IdentifiersFirstThenBestBm25WithoutRepeats) {
   // An identifier match that is also the best text candidate: the next best fill the list.
   ids.matches = {{2, {0}, 0}};
   EXPECT_EQ(LexicalShortlist(t, ids, cfg, 3), (std::vector<DocId>{2, 3, 1}));
+}
+
+}  // namespace
+}  // namespace memex
+
+namespace memex {
+namespace {
+
+TEST(AnalyzeQuery, IrregularVerbFormsAndWhetherItAsksWhen) {
+  RecallConfig cfg;
+  QueryPlan p = AnalyzeQuery("when did Jolene buy her snake", cfg);
+  const auto buy = std::find(p.terms.begin(), p.terms.end(), "buy");
+  ASSERT_NE(buy, p.terms.end());
+  const size_t buy_index = static_cast<size_t>(buy - p.terms.begin());
+  ASSERT_EQ(p.term_forms.size(), 1u);
+  EXPECT_EQ(p.term_forms[0].first, buy_index);
+  EXPECT_EQ(p.term_forms[0].second, "bought");
+  EXPECT_TRUE(p.asks_when);
+
+  // Both forms asked already: nothing is added twice.
+  QueryPlan both = AnalyzeQuery("did she buy it or was it bought", cfg);
+  ASSERT_NE(std::find(both.terms.begin(), both.terms.end(), "buy"), both.terms.end());
+  ASSERT_NE(std::find(both.terms.begin(), both.terms.end(), "bought"), both.terms.end());
+  EXPECT_TRUE(both.term_forms.empty());
+  EXPECT_FALSE(both.asks_when);
+
+  // Each form points at its own term; a phrase is searched as written.
+  QueryPlan went = AnalyzeQuery(R"(where Jolene went "bought snakes")", cfg);
+  const auto went_term = std::find(went.terms.begin(), went.terms.end(), "went");
+  ASSERT_NE(went_term, went.terms.end());
+  const size_t went_index = static_cast<size_t>(went_term - went.terms.begin());
+  EXPECT_EQ(went.term_forms, (std::vector<std::pair<size_t, std::string>>{{went_index, "go"},
+                                                                          {went_index, "gone"}}));
+
+  QueryPlan what = AnalyzeQuery("What did Caroline research?", cfg);
+  EXPECT_FALSE(what.asks_when);
+  EXPECT_TRUE(what.term_forms.empty());
+}
+
+TEST(SearchTerms, ThePlansTermsThenTheOtherForms) {
+  QueryPlan plan;
+  plan.terms = {"buy", "snake", "go"};
+  plan.term_forms = {{0, "bought"}, {2, "went"}, {2, "gone"}};
+  EXPECT_EQ(SearchTerms(plan), (Strings{"buy", "snake", "go", "bought", "went", "gone"}));
+  plan.term_forms.clear();
+  EXPECT_EQ(SearchTerms(plan), (Strings{"buy", "snake", "go"}));
+
+  RecallConfig cfg;
+  QueryPlan analyzed = AnalyzeQuery("when did Jolene buy her snake", cfg);
+  Strings expected = analyzed.terms;
+  expected.push_back("bought");
+  EXPECT_EQ(SearchTerms(analyzed), expected);
+}
+
+TEST(FoldTermForms, FormsCountAsTheirTerm) {
+  QueryPlan plan;
+  plan.terms = {"buy", "snake"};
+  plan.term_forms = {{0, "bought"}};
+  TextResult t;
+  t.doc_count = 10;
+  t.avg_doc_len = 5;
+  t.terms = {{3, false}, {2, false}, {4, false}};  // buy, snake, bought
+  t.candidates = {{1, {2, 0, 1}, 5, 0},            // buy twice and bought once
+                  {2, {0, 1, 2}, 5, 0},            // bought only (and snake)
+                  {3, {0, 1, 0}, 5, 0}};           // snake only
+  FoldTermForms(plan, t);
+  ASSERT_EQ(t.terms.size(), 2u);
+  EXPECT_EQ(t.terms[0].df, 7);  // 3 + 4
+  EXPECT_FALSE(t.terms[0].estimated);
+  EXPECT_EQ(t.terms[1].df, 2);
+  ASSERT_EQ(t.candidates.size(), 3u);
+  for (const TextCandidate& c : t.candidates) EXPECT_EQ(c.tf.size(), 2u) << c.doc;
+  EXPECT_EQ(t.candidates[0].tf, (std::vector<float>{3, 0}));
+  EXPECT_EQ(t.candidates[1].tf, (std::vector<float>{2, 1}));
+  EXPECT_GT(t.candidates[1].tf[0], 0);  // found by "bought": now matches "buy"
+  EXPECT_EQ(t.candidates[2].tf, (std::vector<float>{0, 1}));
+  // The folded result scores the "bought" memory for "buy".
+  EXPECT_GT(Bm25(t.candidates[1], t, 1.2, 0.75), Bm25(t.candidates[2], t, 1.2, 0.75));
+
+  // The df of the union is at most doc_count; an estimate stays an estimate.
+  TextResult capped;
+  capped.doc_count = 10;
+  capped.terms = {{8, false}, {2, false}, {6, true}};
+  capped.candidates = {{1, {0, 0, 1}, 5, 0}};
+  FoldTermForms(plan, capped);
+  ASSERT_EQ(capped.terms.size(), 2u);
+  EXPECT_EQ(capped.terms[0].df, 10);
+  EXPECT_TRUE(capped.terms[0].estimated);
+  EXPECT_EQ(capped.candidates[0].tf, (std::vector<float>{1, 0}));
+
+  // Several forms of one term, which is not the first.
+  QueryPlan go;
+  go.terms = {"jolene", "go"};
+  go.term_forms = {{1, "went"}, {1, "gone"}};
+  TextResult g;
+  g.doc_count = 100;
+  g.terms = {{5, false}, {1, false}, {2, false}, {3, false}};  // jolene, go, went, gone
+  g.candidates = {{1, {1, 0, 1, 0}, 5, 0}, {2, {0, 0, 0, 2}, 5, 0}};
+  FoldTermForms(go, g);
+  ASSERT_EQ(g.terms.size(), 2u);
+  EXPECT_EQ(g.terms[0].df, 5);
+  EXPECT_EQ(g.terms[1].df, 6);
+  EXPECT_EQ(g.candidates[0].tf, (std::vector<float>{1, 1}));
+  EXPECT_EQ(g.candidates[1].tf, (std::vector<float>{0, 2}));
+
+  // Nothing searched beyond the plan's terms: left as it is.
+  TextResult plain;
+  plain.doc_count = 10;
+  plain.terms = {{3, false}, {2, false}};
+  plain.candidates = {{1, {1, 1}, 5, 0}};
+  FoldTermForms(plan, plain);
+  ASSERT_EQ(plain.terms.size(), 2u);
+  EXPECT_EQ(plain.terms[0].df, 3);
+  EXPECT_EQ(plain.candidates[0].tf, (std::vector<float>{1, 1}));
+}
+
+TEST(AddSimilarities, ScoresTheDocsTheVectorChannelHadNotScored) {
+  RecallConfig cfg;  // weighted fusion
+  cfg.similarity_floor = 0.4;
+  std::vector<ScoredDoc> fused = {{1, 0.6, {}, 0}, {2, 0.5, {}, 0}, {3, 0.3, {}, 0}};
+  fused[0].channels.similarity = 0.5;  // scored already
+  fused[0].channels.vector = 0.25;
+  fused[0].channels.vector_part = 0.15;
+  const std::vector<ScoredDoc> before = fused;
+  // 9 is no candidate: a late similarity does not make it one. 3 is under the floor.
+  const std::vector<VectorCandidate> late = {{1, 0.9, 0}, {2, 0.8, 0}, {3, 0.1, 0}, {9, 1.0, 0}};
+
+  std::vector<ScoredDoc> rrf = fused;
+  RecallConfig rrf_cfg = cfg;
+  rrf_cfg.fusion = "rrf";
+  AddSimilarities(rrf, late, rrf_cfg);
+  ASSERT_EQ(rrf.size(), 3u);
+  for (size_t i = 0; i < rrf.size(); ++i) {
+    EXPECT_EQ(rrf[i].doc, before[i].doc);
+    EXPECT_EQ(rrf[i].score, before[i].score);
+    EXPECT_EQ(rrf[i].channels.similarity, before[i].channels.similarity);
+    EXPECT_EQ(rrf[i].channels.vector_part, before[i].channels.vector_part);
+  }
+
+  AddSimilarities(fused, late, cfg);
+  ASSERT_EQ(fused.size(), 3u);
+  std::map<DocId, ScoredDoc> by;
+  for (const ScoredDoc& d : fused) by[d.doc] = d;
+  const double vector2 = (0.8 - 0.4) / (1.0 - 0.4);
+  EXPECT_NEAR(by[2].channels.similarity, 0.8, 1e-12);
+  EXPECT_NEAR(by[2].channels.vector, vector2, 1e-12);
+  EXPECT_NEAR(by[2].channels.vector_part, cfg.weight_vector * vector2, 1e-12);
+  EXPECT_NEAR(by[2].score, 0.5 + cfg.weight_vector * vector2, 1e-12);
+  // Already scored: untouched.
+  EXPECT_NEAR(by[1].score, 0.6, 1e-12);
+  EXPECT_NEAR(by[1].channels.similarity, 0.5, 1e-12);
+  EXPECT_NEAR(by[1].channels.vector_part, 0.15, 1e-12);
+  // Under the floor: counts nothing.
+  EXPECT_NEAR(by[3].channels.similarity, 0.1, 1e-12);
+  EXPECT_EQ(by[3].channels.vector, 0);
+  EXPECT_NEAR(by[3].score, 0.3, 1e-12);
+  // Re-sorted: 2 (0.5 + 0.6 * 2/3 = 0.9) passes 1.
+  EXPECT_EQ(fused[0].doc, 2);
+  EXPECT_EQ(fused[1].doc, 1);
+  EXPECT_EQ(fused[2].doc, 3);
+
+  std::vector<ScoredDoc> none = before;
+  AddSimilarities(none, {}, cfg);
+  EXPECT_EQ(none[0].doc, 1);
+  EXPECT_EQ(none[1].score, 0.5);
+}
+
+TEST(RankFacts, AMemoryThatAsksLosesAndOneThatStatesATimeGainsWhenAsked) {
+  RecallConfig cfg;  // weight_asks 0.15, weight_when 0.3
+  cfg.confidence_weight = 0;
+  cfg.candidate_weight = 1;
+  const std::vector<RankFact> facts = {
+      {1, "", 1.0, MemoryStatus::kActive, "Did the migration run? [image: a log]"},
+      {2, "", 1.0, MemoryStatus::kActive, "We bought it a year ago in Paris."},
+      {3, "", 1.0, MemoryStatus::kActive, "It shipped on 3 May. Did it work?"},
+      {4, "", 1.0, MemoryStatus::kActive, "The parser uses a table."}};
+  const std::vector<ScoredDoc> start = {
+      {1, 1.0, {}, 0}, {2, 0.9, {}, 0}, {3, 0.8, {}, 0}, {4, 0.7, {}, 0}};
+  auto by_doc = [](const std::vector<ScoredDoc>& v) {
+    std::map<DocId, ScoredDoc> by;
+    for (const ScoredDoc& d : v) by[d.doc] = d;
+    return by;
+  };
+
+  std::vector<ScoredDoc> when = start;
+  ApplyRankFacts(when, facts, SplitWords("when did we buy it"), true, cfg);
+  std::map<DocId, ScoredDoc> w = by_doc(when);
+  EXPECT_EQ(w[1].channels.asks, 1);
+  EXPECT_NEAR(w[1].channels.asks_part, -0.15, 1e-12);
+  EXPECT_EQ(w[1].channels.states_time, 0);
+  EXPECT_NEAR(w[1].score, 1.0 - 0.15, 1e-12);
+  EXPECT_EQ(w[2].channels.asks, 0);
+  EXPECT_EQ(w[2].channels.asks_part, 0);
+  EXPECT_EQ(w[2].channels.states_time, 1);
+  EXPECT_NEAR(w[2].channels.states_time_part, 0.3, 1e-12);
+  EXPECT_NEAR(w[2].score, 0.9 + 0.3, 1e-12);
+  EXPECT_EQ(w[3].channels.asks, 1);
+  EXPECT_EQ(w[3].channels.states_time, 1);
+  EXPECT_NEAR(w[3].score, 0.8 - 0.15 + 0.3, 1e-12);
+  EXPECT_EQ(w[4].channels.asks, 0);
+  EXPECT_EQ(w[4].channels.states_time, 0);
+  EXPECT_NEAR(w[4].score, 0.7, 1e-12);
+  EXPECT_EQ(when[0].doc, 2);
+  EXPECT_EQ(when[1].doc, 3);
+  for (size_t i = 1; i < when.size(); ++i) EXPECT_GE(when[i - 1].score, when[i].score);
+
+  // Not asking when: a stated time gains nothing; asking still costs.
+  std::vector<ScoredDoc> what = start;
+  ApplyRankFacts(what, facts, SplitWords("what did we buy"), false, cfg);
+  std::map<DocId, ScoredDoc> x = by_doc(what);
+  EXPECT_EQ(x[2].channels.states_time, 0);
+  EXPECT_EQ(x[2].channels.states_time_part, 0);
+  EXPECT_NEAR(x[2].score, 0.9, 1e-12);
+  EXPECT_EQ(x[3].channels.states_time, 0);
+  EXPECT_NEAR(x[3].score, 0.8 - 0.15, 1e-12);
+  EXPECT_EQ(x[1].channels.asks, 1);
+  EXPECT_NEAR(x[1].score, 0.85, 1e-12);
+  EXPECT_EQ(what[0].doc, 2);
+
+  // The shape is added before the confidence weight multiplies the score.
+  RecallConfig weighted;  // confidence_weight 0.5
+  std::vector<ScoredDoc> one = {{1, 1.0, {}, 0}};
+  ApplyRankFacts(one, {{1, "", 0.5, MemoryStatus::kActive, "Ready?"}}, {}, false, weighted);
+  EXPECT_NEAR(one[0].score, (1.0 - weighted.weight_asks) * 0.75, 1e-12);
+
+  // Zero weights turn the answer shape off.
+  cfg.weight_asks = 0;
+  cfg.weight_when = 0;
+  std::vector<ScoredDoc> off = start;
+  ApplyRankFacts(off, facts, SplitWords("when did we buy it"), true, cfg);
+  for (const ScoredDoc& d : off) {
+    EXPECT_EQ(d.channels.asks, 0) << d.doc;
+    EXPECT_EQ(d.channels.states_time, 0) << d.doc;
+  }
+  EXPECT_NEAR(by_doc(off)[3].score, 0.8, 1e-12);
 }
 
 }  // namespace

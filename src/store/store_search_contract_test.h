@@ -378,10 +378,12 @@ TEST_P(StoreContractTest, RankFactsGiveAgentConfidenceAndStatusInOrder) {
   EXPECT_EQ((*f)[0].agent, "");
   EXPECT_EQ((*f)[0].confidence, 1.0);
   EXPECT_EQ((*f)[0].status, MemoryStatus::kCandidate);
+  EXPECT_EQ((*f)[0].content, "facts bravo");
   EXPECT_EQ((*f)[1].doc, doc_of["facts alpha"]);
   EXPECT_EQ((*f)[1].agent, "codex");
   EXPECT_DOUBLE_EQ((*f)[1].confidence, 0.25);
   EXPECT_EQ((*f)[1].status, MemoryStatus::kActive);
+  EXPECT_EQ((*f)[1].content, "facts alpha");
   Result<std::vector<RankFact>> none = store_->RankFacts({});
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
