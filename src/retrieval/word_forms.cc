@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/text.h"
+
 namespace memex {
 namespace {
 
@@ -118,26 +120,13 @@ constexpr std::array<std::string_view, 109> kVerbs = {"arise arose arisen",
                                                       "undergo underwent undergone",
                                                       "withdraw withdrew withdrawn"};
 
-std::vector<std::string_view> Forms(std::string_view entry) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < entry.size()) {
-    size_t j = entry.find(' ', i);
-    if (j == std::string_view::npos) j = entry.size();
-    out.push_back(entry.substr(i, j - i));
-    i = j + 1;
+// The forms of the verb `word` is a form of, or none.
+std::vector<std::string> FormsOf(std::string_view word) {
+  for (std::string_view entry : kVerbs) {
+    std::vector<std::string> forms = Split(entry, ' ');
+    if (std::find(forms.begin(), forms.end(), word) != forms.end()) return forms;
   }
-  return out;
-}
-
-// The entry `word` is a form of, or nullptr.
-const std::string_view* EntryOf(std::string_view word) {
-  for (const std::string_view& entry : kVerbs) {
-    for (std::string_view form : Forms(entry)) {
-      if (form == word) return &entry;
-    }
-  }
-  return nullptr;
+  return {};
 }
 
 // Candidate base forms of an inflected regular ending the index would stem: "buys", "buying",
@@ -160,11 +149,11 @@ std::vector<std::string> Bases(std::string_view w) {
 
 std::vector<std::string> OtherVerbForms(std::string_view lower_word) {
   for (const std::string& base : Bases(lower_word)) {
-    const std::string_view* entry = EntryOf(base);
-    if (entry == nullptr) continue;
+    std::vector<std::string> forms = FormsOf(base);
+    if (forms.empty()) continue;
     std::vector<std::string> out;
-    for (std::string_view form : Forms(*entry)) {
-      if (form != lower_word && form != base) out.emplace_back(form);
+    for (std::string& form : forms) {
+      if (form != lower_word && form != base) out.push_back(std::move(form));
     }
     // The base itself is another form of an inflected word ("buying" -> "buy" is stemmed by
     // the index already, so only the irregular forms matter).

@@ -346,16 +346,23 @@ TEST_F(ServiceTest, RecallWeighsAgentConfidenceStatusAndReplies) {
   EXPECT_EQ(r.hits[2].memory.id, unsure);
   EXPECT_NEAR(r.hits[2].channels.weight, 0.6, 1e-9);
 
-  // The memory written right after a question is its reply, and gains the most.
+  // The memory written right after a question is its reply, and gains the most; the question
+  // itself ends by asking and loses weight_asks, so the reply ranks first.
   clock_.Advance(1000);
-  put("which port does the billing api listen on?", "", 1.0, MemoryStatus::kActive, "s1");
+  const std::string question =
+      put("which port does the billing api listen on?", "", 1.0, MemoryStatus::kActive, "s1");
   clock_.Advance(1000);
   const std::string reply = put("8443, behind the proxy", "", 1.0, MemoryStatus::kActive, "s1");
   r = Recall("billing api port");
   ASSERT_EQ(r.hits.size(), 2u);
-  EXPECT_EQ(r.hits[1].memory.id, reply);
-  EXPECT_EQ(r.hits[1].channels.text, 0) << "found as the reply only";
-  EXPECT_NEAR(r.hits[1].channels.context_part, config_.recall.weight_answer * r.hits[0].score,
+  EXPECT_EQ(r.hits[0].memory.id, reply);
+  EXPECT_EQ(r.hits[0].channels.text, 0) << "found as the reply only";
+  ASSERT_EQ(r.hits[1].memory.id, question);
+  EXPECT_EQ(r.hits[1].channels.asks, 1);
+  EXPECT_NEAR(r.hits[1].channels.asks_part, -config_.recall.weight_asks, 1e-12);
+  // The reply's gain comes from the question's score before its asks penalty.
+  EXPECT_NEAR(r.hits[0].channels.context_part,
+              config_.recall.weight_answer * (r.hits[1].score - r.hits[1].channels.asks_part),
               1e-9);
 }
 
