@@ -44,12 +44,33 @@ std::string TakeQuoted(std::string_view q, std::vector<std::string>& quoted) {
   return rest;
 }
 
+// Best first; ties go to the newer, then to the higher doc id (a total order: docs are unique).
+// Sorts small keys and moves each ScoredDoc once: a ScoredDoc with its explain fields is a few
+// hundred bytes, and recall sorts a thousand of them several times per query.
 void SortByScore(std::vector<ScoredDoc>& docs) {
-  std::sort(docs.begin(), docs.end(), [](const ScoredDoc& a, const ScoredDoc& b) {
+  struct Key {
+    double score;
+    int64_t updated_ms;
+    DocId doc;
+    size_t at;
+  };
+  std::vector<Key> keys;
+  keys.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    keys.push_back({docs[i].score, docs[i].updated_ms, docs[i].doc, i});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.updated_ms != b.updated_ms) return a.updated_ms > b.updated_ms;
     return a.doc > b.doc;
   });
+  bool in_order = true;
+  for (size_t i = 0; i < keys.size() && in_order; ++i) in_order = keys[i].at == i;
+  if (in_order) return;
+  std::vector<ScoredDoc> sorted;
+  sorted.reserve(docs.size());
+  for (const Key& k : keys) sorted.push_back(std::move(docs[k.at]));
+  docs = std::move(sorted);
 }
 
 // Cosine rescaled from [similarity_floor, 1] to [0, 1].

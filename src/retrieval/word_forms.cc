@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "base/text.h"
 
@@ -120,13 +121,20 @@ constexpr std::array<std::string_view, 109> kVerbs = {"arise arose arisen",
                                                       "undergo underwent undergone",
                                                       "withdraw withdrew withdrawn"};
 
+// Each form of the table, with the entry it belongs to.
+std::unordered_map<std::string, size_t> IndexForms() {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t e = 0; e < kVerbs.size(); ++e) {
+    for (std::string& form : Split(kVerbs[e], ' ')) index.emplace(std::move(form), e);
+  }
+  return index;
+}
+
 // The forms of the verb `word` is a form of, or none.
 std::vector<std::string> FormsOf(std::string_view word) {
-  for (std::string_view entry : kVerbs) {
-    std::vector<std::string> forms = Split(entry, ' ');
-    if (std::find(forms.begin(), forms.end(), word) != forms.end()) return forms;
-  }
-  return {};
+  static const std::unordered_map<std::string, size_t> kEntryOf = IndexForms();
+  auto it = kEntryOf.find(std::string(word));
+  return it == kEntryOf.end() ? std::vector<std::string>{} : Split(kVerbs[it->second], ' ');
 }
 
 // Candidate base forms of an inflected regular ending the index would stem: "buys", "buying",
