@@ -55,8 +55,9 @@ Measures memex on this machine (build with the release preset: `make bench`).
   --tmp DIR        where temporary databases go (default: the system temp directory)
   --server-calls N measured MCP round trips per request kind, stdio and HTTP (default 2000)
   --server-seconds N  seconds per throughput run (route x clients; default 5)
-  --set S.K=V      a configuration setting for the LoCoMo and coding evaluations, as in
-                   memex.toml (--set recall.fusion=rrf --set recall.min_relevance=0.8)
+  --set S.K=V      a configuration setting for the semantic part and the LoCoMo and coding
+                   evaluations, as in memex.toml (--set recall.fusion=rrf
+                   --set recall.min_relevance=0.8)
   --dump DIR       write every candidate's channels per query to DIR/locomo.jsonl and
                    DIR/coding.jsonl (relevance gate off), for offline tuning (bench/tune.py)
   --breakdown      also time each recall stage (store search, fusion, hydrate, access update)
@@ -261,6 +262,7 @@ int Main(int argc, char** argv) {
     so.warmup = opts.warmup;
     so.seed = opts.seed;
     so.tmp_parent = opts.tmp;
+    so.config = eval.config;
     for (int64_t size : opts.semantic_sizes) {
       auto r = RunSemanticScale(size, so);
       if (!r.ok()) {

@@ -96,7 +96,7 @@ Result<SemanticScaleResult> RunSemanticScale(int64_t size, const SemanticScaleOp
   r.embed_threads = opts.threads;
   ResetPeakRss();  // this size's peak alone (best effort)
   // The product's defaults, but no recall cache: every measured query embeds its text.
-  Config config;
+  Config config = opts.config;
   config.recall.cache_entries = 0;
   auto opened = ServiceStack::Open(opts.tmp_parent, config, /*semantic=*/true, opts.threads);
   if (!opened.ok()) {

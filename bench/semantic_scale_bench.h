@@ -19,6 +19,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "config/config.h"
 #include "results.h"
 
 namespace memex::bench {
@@ -32,6 +33,7 @@ struct SemanticScaleOptions {
   double stall_seconds = 300;
   uint64_t seed = 42;
   std::string tmp_parent;  // where temporary databases go ("" = system temp dir)
+  Config config;           // --set settings; the recall cache is turned off regardless
 };
 
 Result<SemanticScaleResult> RunSemanticScale(int64_t size, const SemanticScaleOptions& opts);

@@ -62,7 +62,8 @@ struct RecallConfig {
   // linearly to 1 at cosine 1); unrelated texts score up to about 0.3 with USE-Lite
   double similarity_floor = 0.2;
   // Relevance gate (with the vector channel only): recall answers "nothing relevant" (no hits)
-  // unless some candidate's cosine similarity plus its coverage of the query's IDF mass reaches
+  // unless some candidate's cosine similarity plus its coverage of the query's IDF mass (plus
+  // weight_time when it was written in the period the query names) reaches
   // recall.min_relevance, or a candidate contains one of the query's identifiers. This is what
   // keeps an injecting client from stuffing noise into prompts. 0 = no gate.
   double min_relevance = 0.75;  // recall.min_relevance (0-2)

@@ -305,11 +305,12 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
   return out;
 }
 
-double QueryRelevance(const std::vector<ScoredDoc>& fused) {
+double QueryRelevance(const std::vector<ScoredDoc>& fused, const RecallConfig& config) {
   double best = 0;
   for (const ScoredDoc& d : fused) {
     if (d.channels.exact > 0) return 2.0;
-    best = std::max(best, d.channels.similarity + d.channels.coverage);
+    best = std::max(
+        best, d.channels.similarity + d.channels.coverage + config.weight_time * d.channels.time);
   }
   return best;
 }

@@ -133,9 +133,11 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
 std::vector<DocId> LexicalShortlist(const TextResult& text, const IdentResult& idents,
                                     const RecallConfig& config, size_t n);
 
-// The evidence that anything at all answers the query: the best similarity + coverage over the
-// candidates (0..2), or 2 when one contains a query identifier; 0 when there are none.
-double QueryRelevance(const std::vector<ScoredDoc>& fused);
+// The evidence that anything at all answers the query: the best similarity + coverage +
+// config.weight_time * time over the candidates (a memory written in the period the query names
+// vouches for itself: "what did we change on 3 May"), or 2 when one contains a query
+// identifier; 0 when there are none.
+double QueryRelevance(const std::vector<ScoredDoc>& fused, const RecallConfig& config);
 
 // The bar QueryRelevance must reach, from the names the query uses (plan.names) and their
 // document frequencies (plan.terms / plan.term_stats, filled by the text search): when some name

@@ -111,15 +111,30 @@ TEST(Fuse, VectorCandidatesAtOrUnderTheFloorAreNoCandidates) {
 }
 
 TEST(QueryRelevance, IsTheBestSimilarityPlusCoverageOrTwoForAnIdentifier) {
-  EXPECT_EQ(QueryRelevance({}), 0);
+  RecallConfig cfg;
+  EXPECT_EQ(QueryRelevance({}, cfg), 0);
   ScoredDoc a, b;
   a.channels.similarity = 0.5;
   a.channels.coverage = 0.1;
   b.channels.similarity = 0.3;
   b.channels.coverage = 0.4;
-  EXPECT_NEAR(QueryRelevance({a, b}), 0.7, 1e-12);
+  EXPECT_NEAR(QueryRelevance({a, b}, cfg), 0.7, 1e-12);
   b.channels.exact = 0.1;
-  EXPECT_EQ(QueryRelevance({a, b}), 2.0);
+  EXPECT_EQ(QueryRelevance({a, b}, cfg), 2.0);
+}
+
+TEST(QueryRelevance, AMemoryWrittenInTheNamedPeriodVouchesWithTheTimeWeight) {
+  RecallConfig cfg;
+  cfg.weight_time = 0.3;
+  ScoredDoc a, b;
+  a.channels.similarity = 0.5;
+  a.channels.coverage = 0.1;
+  b.channels.similarity = 0.3;
+  b.channels.coverage = 0.1;
+  b.channels.time = 1;
+  EXPECT_NEAR(QueryRelevance({a, b}, cfg), 0.7, 1e-12);
+  cfg.weight_time = 0;
+  EXPECT_NEAR(QueryRelevance({a, b}, cfg), 0.6, 1e-12);
 }
 
 TEST(Context, NeighboursGainAShareOfTheBestParentAndMayJoin) {

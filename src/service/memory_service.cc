@@ -297,7 +297,7 @@ Result<RecallResponse> MemoryService::Recall(const RecallRequest& req) {
   // The relevance gate: when nothing vouches for any candidate, there is no answer. Word overlap
   // alone cannot tell (a paraphrase shares few words), so lexical-only recall is not gated.
   if (plan.semantic && rc.min_relevance > 0) {
-    plan.relevance = QueryRelevance(fused);
+    plan.relevance = QueryRelevance(fused, rc);
     if (plan.relevance < RelevanceBar(plan, rc)) {
       plan.gated = true;
       fused.clear();
