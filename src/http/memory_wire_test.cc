@@ -1,0 +1,162 @@
+// The native wire's recall answer carries --explain whole: every channel of every hit and every
+// field of the query plan survives EncodeRecallResponse then DecodeRecallResponse, so a recall
+// over --server explains itself exactly as a local one.
+#include "http/memory_wire.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace memex::http {
+namespace {
+
+// Every number of ChannelScores, by name, so that a field dropped on either side is named.
+const std::vector<std::pair<const char*, double ChannelScores::*>>& ChannelFields() {
+  static const std::vector<std::pair<const char*, double ChannelScores::*>> fields = {
+      {"bm25", &ChannelScores::bm25},
+      {"text", &ChannelScores::text},
+      {"coverage", &ChannelScores::coverage},
+      {"exact", &ChannelScores::exact},
+      {"similarity", &ChannelScores::similarity},
+      {"vector", &ChannelScores::vector},
+      {"recency", &ChannelScores::recency},
+      {"context", &ChannelScores::context},
+      {"time", &ChannelScores::time},
+      {"agent", &ChannelScores::agent},
+      {"asks", &ChannelScores::asks},
+      {"states_time", &ChannelScores::states_time},
+      {"weight", &ChannelScores::weight},
+      {"text_part", &ChannelScores::text_part},
+      {"exact_part", &ChannelScores::exact_part},
+      {"vector_part", &ChannelScores::vector_part},
+      {"recency_part", &ChannelScores::recency_part},
+      {"context_part", &ChannelScores::context_part},
+      {"time_part", &ChannelScores::time_part},
+      {"agent_part", &ChannelScores::agent_part},
+      {"asks_part", &ChannelScores::asks_part},
+      {"states_time_part", &ChannelScores::states_time_part},
+  };
+  return fields;
+}
+
+RecallResponse Explained() {
+  RecallResponse resp;
+  RankedHit hit;
+  hit.memory.id = "0190a0b0-0000-7000-8000-000000000001";
+  hit.memory.scope = Scope{"ws", "p"};
+  hit.memory.content = "we switched the cache to Redis";
+  hit.memory.created_ms = hit.memory.updated_ms = 1700000000123;
+  hit.score = 1.25;
+  double v = 0.5;
+  for (const auto& [name, field] : ChannelFields()) {
+    hit.channels.*field = v;  // each field its own value, none the default
+    v += 0.125;
+  }
+  hit.channels.asks_part = -0.15;
+  hit.channels.matched_terms = {"cache", "redis"};
+  hit.channels.matched_identifiers = {"RedisCache"};
+  resp.hits.push_back(hit);
+  resp.total_candidates = 42;
+  resp.elapsed_us = 1234;
+
+  QueryPlan& p = resp.plan;
+  p.terms = {"cache", "buy"};
+  p.identifiers = {"RedisCache"};
+  p.stop_words = {"the"};
+  p.term_stats = {{7, false, false}, {900, true, true}};
+  p.ident_df = {3};
+  p.doc_count = 1000;
+  p.windowed = true;
+  p.pruned = true;
+  p.semantic = true;
+  p.semantic_note = "vector index not refreshed";
+  p.relevance = 0.83;
+  p.relevance_bar = 0.5;
+  p.names = {"Redis", "Deborah"};
+  p.missing_names = {"Deborah"};
+  p.gated = true;
+  p.context_added = 4;
+  p.weak_dropped = 5;
+  p.diversified = 2;
+  p.asks_when = true;
+  p.term_forms = {{1, "bought"}};
+  p.time = TimeWindow{1690000000000, 1690086399999, "19 august 2023"};
+  return resp;
+}
+
+TEST(MemoryWire, RecallExplainSurvivesTheRoundTrip) {
+  const RecallResponse sent = Explained();
+  Result<RecallResponse> got = DecodeRecallResponse(EncodeRecallResponse(sent));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->hits.size(), 1u);
+  const RankedHit& h = got->hits[0];
+  EXPECT_EQ(h.memory.id, sent.hits[0].memory.id);
+  EXPECT_EQ(h.memory.content, sent.hits[0].memory.content);
+  EXPECT_DOUBLE_EQ(h.score, 1.25);
+  for (const auto& [name, field] : ChannelFields()) {
+    EXPECT_DOUBLE_EQ(h.channels.*field, sent.hits[0].channels.*field) << "channels." << name;
+  }
+  EXPECT_EQ(h.channels.matched_terms, sent.hits[0].channels.matched_terms);
+  EXPECT_EQ(h.channels.matched_identifiers, sent.hits[0].channels.matched_identifiers);
+  EXPECT_EQ(got->total_candidates, 42);
+  EXPECT_EQ(got->elapsed_us, 1234);
+
+  const QueryPlan& p = got->plan;
+  const QueryPlan& e = sent.plan;
+  EXPECT_EQ(p.terms, e.terms);
+  EXPECT_EQ(p.identifiers, e.identifiers);
+  EXPECT_EQ(p.stop_words, e.stop_words);
+  ASSERT_EQ(p.term_stats.size(), 2u);
+  EXPECT_EQ(p.term_stats[0].df, 7);
+  EXPECT_FALSE(p.term_stats[0].estimated);
+  EXPECT_EQ(p.term_stats[1].df, 900);
+  EXPECT_TRUE(p.term_stats[1].estimated);
+  EXPECT_TRUE(p.term_stats[1].dropped);
+  EXPECT_EQ(p.ident_df, e.ident_df);
+  EXPECT_EQ(p.doc_count, 1000);
+  EXPECT_TRUE(p.windowed);
+  EXPECT_TRUE(p.pruned);
+  EXPECT_TRUE(p.semantic);
+  EXPECT_EQ(p.semantic_note, e.semantic_note);
+  EXPECT_DOUBLE_EQ(p.relevance, 0.83);
+  EXPECT_DOUBLE_EQ(p.relevance_bar, 0.5);
+  EXPECT_EQ(p.names, e.names);
+  EXPECT_EQ(p.missing_names, e.missing_names);
+  EXPECT_TRUE(p.gated);
+  EXPECT_EQ(p.context_added, 4);
+  EXPECT_EQ(p.weak_dropped, 5);
+  EXPECT_EQ(p.diversified, 2);
+  EXPECT_TRUE(p.asks_when);
+  EXPECT_EQ(p.term_forms, e.term_forms);
+  ASSERT_TRUE(p.time.has_value());
+  EXPECT_EQ(p.time->phrase, "19 august 2023");
+  EXPECT_EQ(p.time->start_ms, e.time->start_ms);
+  EXPECT_EQ(p.time->end_ms, e.time->end_ms);
+}
+
+TEST(MemoryWire, RecallWithoutExplainHasNoTimeAndDefaults) {
+  RecallResponse sent;
+  Result<RecallResponse> got = DecodeRecallResponse(EncodeRecallResponse(sent));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->hits.empty());
+  EXPECT_FALSE(got->plan.time.has_value());
+  EXPECT_DOUBLE_EQ(got->plan.relevance, -1);
+}
+
+TEST(MemoryWire, AChannelOfTheWrongTypeIsNamed) {
+  std::string body = EncodeRecallResponse(Explained());
+  const std::string key = "\"asks\":";
+  const size_t at = body.find(key);
+  ASSERT_NE(at, std::string::npos) << body;
+  const size_t end = body.find(',', at);
+  body.replace(at + key.size(), end - at - key.size(), "\"yes\"");
+  Result<RecallResponse> got = DecodeRecallResponse(body);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(got.status().message().find("asks"), std::string::npos) << got.status().ToString();
+}
+
+}  // namespace
+}  // namespace memex::http
