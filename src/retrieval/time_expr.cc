@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "base/time_util.h"
@@ -49,6 +50,12 @@ int Month(const std::string& w) {
   return 0;
 }
 
+// A month's full name ("mar" is also a word, and "jun" a typo as often as a month).
+bool IsMonthName(const std::string& w) {
+  const int m = Month(w);
+  return m != 0 && (w.size() > 4 || w == "may" || w == "june" || w == "july");
+}
+
 int Number(const std::string& w, int lo, int hi) {
   int v = 0;
   auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
@@ -86,6 +93,12 @@ std::optional<TimeWindow> MonthOf(int y, int m, std::string phrase) {
   auto next = m == 12 ? DayStart(y + 1, 1, 1) : DayStart(y, m + 1, 1);
   if (!start || !next) return std::nullopt;
   return TimeWindow{*start, *next - 1, std::move(phrase)};
+}
+
+// The UTC year and month (1-12) of `epoch_ms`.
+std::pair<int, int> YearMonth(int64_t epoch_ms) {
+  const std::string t = FormatRfc3339Ms(epoch_ms);  // "2026-11-22T15:30:00.000Z"
+  return {Number(t.substr(0, 4), 1, 9999), Number(t.substr(5, 2), 1, 12)};
 }
 
 std::optional<TimeWindow> YearOf(int y, std::string phrase) {
@@ -136,6 +149,15 @@ std::optional<TimeWindow> FindTimeWindow(std::string_view query, int64_t now_ms)
     if ((p == "in" || p == "during" || p == "since" || p == "from" || p == "of") &&
         Year(at(i + 1)) != 0) {
       if (auto t = YearOf(Year(at(i + 1)), p + " " + at(i + 1))) return t;
+    }
+    // in june, during march: the latest such month that has begun. A day or year after the
+    // month is read by the rules above when the loop reaches it.
+    if ((p == "in" || p == "during") && IsMonthName(at(i + 1))) {
+      if (int m = Month(at(i + 1)); m != 0 && Day(at(i + 2)) == 0 && Year(at(i + 2)) == 0 &&
+                                    !(at(i + 2) == "of" && Year(at(i + 3)) != 0)) {
+        const auto [year, month] = YearMonth(now_ms);
+        if (auto t = MonthOf(m <= month ? year : year - 1, m, p + " " + at(i + 1))) return t;
+      }
     }
     if (p == "yesterday") return TimeWindow{today - kDayMs, today - 1, p};
     if (p == "today") return TimeWindow{today, today + kDayMs - 1, p};

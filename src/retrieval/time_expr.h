@@ -1,5 +1,6 @@
 // The period a query names, for the time channel: "on 19 August, 2023", "August 19 2023",
-// "in June 2023", "in 2022", "yesterday", "last week", "last month", "last year". Pure; no I/O.
+// "in June 2023", "in 2022", "in June" (the latest June that has begun), "yesterday", "last
+// week", "last month", "last year". Pure; no I/O.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +16,11 @@ struct TimeWindow {
   std::string phrase;    // the words that named it, lowercased ("19 august 2023")
 };
 
-// The first period `query` names, or nullopt. A month needs a day or a year next to it ("may"
-// alone is a verb), a year alone needs "in", "during", "since", "from" or "of" before it (a bare
-// number may be a version or a count). Relative phrases count back from `now_ms`.
+// The first period `query` names, or nullopt. A month needs a day or a year next to it, or "in"
+// or "during" before its full name ("may" alone is a verb, "mar" a word); without a year it is
+// the latest such month that has begun at `now_ms` (in November, "in December" is last year's).
+// A year alone needs "in", "during", "since", "from" or "of" before it (a bare number may be a
+// version or a count). Relative phrases count back from `now_ms`.
 std::optional<TimeWindow> FindTimeWindow(std::string_view query, int64_t now_ms);
 
 }  // namespace memex

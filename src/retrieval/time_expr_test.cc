@@ -44,10 +44,23 @@ TEST(FindTimeWindow, RelativePhrasesCountBackFromNow) {
   EXPECT_EQ(FindTimeWindow("past month", kNow)->start_ms, Ms("2026-11-22") - 31 * kDay);
 }
 
+TEST(FindTimeWindow, AMonthAloneIsTheLatestThatHasBegun) {
+  ExpectWindow("what did we decide in June?", "2026-06-01", "2026-07-01", "in june");
+  ExpectWindow("the outage during November", "2026-11-01", "2026-12-01", "during november");
+  ExpectWindow("what did we ship in May", "2026-05-01", "2026-06-01", "in may");
+  // December has not begun in November 2026: last year's.
+  ExpectWindow("When did Melanie go camping in December?", "2025-12-01", "2026-01-01",
+               "in december");
+  // A day or a year after the month is the more specific period.
+  ExpectWindow("what shipped in June 2024", "2024-06-01", "2024-07-01", "june 2024");
+  ExpectWindow("in March of 2024", "2024-03-01", "2024-04-01", "march 2024");
+  ExpectWindow("in june 3 2025", "2025-06-03", "2025-06-04", "june 3 2025");
+}
+
 TEST(FindTimeWindow, NothingWhereNoPeriodIsNamed) {
-  for (const char* q :
-       {"we may switch to postgres", "upgrade to 2023.1 of the sdk", "error 2023 in the parser",
-        "release 31 of the app", "", "august", "the last build"}) {
+  for (const char* q : {"we may switch to postgres", "upgrade to 2023.1 of the sdk",
+                        "error 2023 in the parser", "release 31 of the app", "", "august",
+                        "the last build", "we met in mar", "shipped in sept"}) {
     EXPECT_FALSE(FindTimeWindow(q, kNow).has_value()) << q;
   }
 }
