@@ -44,19 +44,28 @@ std::string ReadContent(const std::vector<std::string>& args, Session& session, 
   return text;
 }
 
-void PrintWriteResult(Session& session, const RememberResult& r, std::string_view unchanged_note) {
+// `waited`: --wait was given, so the answer says whether the vector is searchable.
+void PrintWriteResult(Session& session, const RememberResult& r, std::string_view unchanged_note,
+                      bool waited) {
   Output& out = session.output();
   if (out.json()) {
     Json near = Json::array();
     for (const NearDuplicate& d : r.near_duplicates) {
       near.push_back({{"id", d.id}, {"similarity", d.similarity}, {"reason", d.reason}});
     }
-    out.PrintJson(Json{{"id", r.id},
-                       {"version", r.version},
-                       {"created", r.created},
-                       {"redactions", r.redactions},
-                       {"near_duplicates", std::move(near)}});
+    Json j{{"id", r.id},
+           {"version", r.version},
+           {"created", r.created},
+           {"redactions", r.redactions},
+           {"near_duplicates", std::move(near)}};
+    if (waited) j["embedded"] = r.embedded;
+    out.PrintJson(j);
     return;
+  }
+  if (waited && !r.embedded) {
+    out.Note(
+        "stored without its vector: semantic recall is off or the embedder failed "
+        "(`memex status` says which); lexical recall finds it, and the queue embeds it later");
   }
   out.out() << r.id;
   if (r.version > 1) out.out() << " (version " << r.version << ")";
@@ -102,6 +111,7 @@ class RememberCommand : public Command {
         {"--idempotency-key KEY", "Same key in the same scope = same memory (safe retries)",
          &idempotency_key_},
         {"--created DATE", "Original creation time DATE, for backfills", &created_},
+        {"--wait", "Return once its vector is stored and searchable (strong consistency)", &wait_},
     };
   }
 
@@ -125,7 +135,7 @@ class RememberCommand : public Command {
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(ResolvedScope scope, session.GetScope());
     ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
-    RememberRequest req{memory_};
+    RememberRequest req{memory_, wait_};
     req.memory.scope = scope.scope;
     req.memory.content =
         ReadContent(content_, session, content_.empty() || IsStdinMarker(content_));
@@ -133,7 +143,8 @@ class RememberCommand : public Command {
     PrintWriteResult(session, result,
                      "already stored: an identical memory (or the same idempotency key) exists "
                      "in " +
-                         scope.scope.ToString());
+                         scope.scope.ToString(),
+                     wait_);
     return Status::Ok();
   }
 
@@ -147,6 +158,7 @@ class RememberCommand : public Command {
   std::string expires_;
   std::string idempotency_key_;
   std::string created_;
+  bool wait_ = false;
   NewMemory memory_;
 };
 
@@ -218,6 +230,8 @@ class UpdateCommand : public Command {
         {"--expires DATE", "New expiry DATE, or 'never'", &expires_},
         {"--agent NAME", "Agent making the change", &agent_},
         {"--session ID", "Session making the change", &session_},
+        {"--wait", "Return once the new version's vector is searchable (strong consistency)",
+         &wait_},
     };
   }
 
@@ -246,12 +260,12 @@ class UpdateCommand : public Command {
 
   Status Run(Session& session) override {
     ASSIGN_OR_RETURN(MemoryApi * service, session.GetApi());
-    UpdateRequest req{id_, patch_};
+    UpdateRequest req{id_, patch_, wait_};
     if (!content_.empty()) {
       req.patch.content = ReadContent(content_, session, IsStdinMarker(content_));
     }
     ASSIGN_OR_RETURN(RememberResult result, service->Update(req));
-    PrintWriteResult(session, result, "unchanged: the update matches the current version");
+    PrintWriteResult(session, result, "unchanged: the update matches the current version", wait_);
     return Status::Ok();
   }
 
@@ -264,6 +278,7 @@ class UpdateCommand : public Command {
   std::string expires_;
   std::string agent_;
   std::string session_;
+  bool wait_ = false;
   MemoryPatch patch_;
 };
 

@@ -106,9 +106,10 @@ Reply MemoryRoutes::History(const std::string& id, const Request& request) const
 Reply MemoryRoutes::Update(const std::string& id, const Request& request) const {
   AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
-  Result<MemoryPatch> patch = DecodeMemoryPatch(request.body);
+  bool wait = false;
+  Result<MemoryPatch> patch = DecodeMemoryPatch(request.body, &wait);
   if (!patch.ok()) return MemoryErrorReply(patch.status());
-  return Answer(svc.Update(UpdateRequest{id, *patch}), EncodeWriteResult);
+  return Answer(svc.Update(UpdateRequest{id, *patch, wait}), EncodeWriteResult);
 }
 
 Reply MemoryRoutes::Forget(const std::string& id, const Request& request) const {

@@ -227,7 +227,7 @@ std::string EncodeRememberRequest(const RememberRequest& req) {
                  {"created_at", TimeOrNull(m.created_ms)},
                  {"expires_at", TimeOrNull(m.expires_ms)},
                  {"idempotency_key", StrOrNull(m.idempotency_key)}};
-  return Dump(Json{{"memory", std::move(memory)}});
+  return Dump(Json{{"memory", std::move(memory)}, {"wait_for_vectors", req.wait_for_vectors}});
 }
 
 Result<RememberRequest> DecodeRememberRequest(std::string_view json) {
@@ -254,6 +254,7 @@ Result<RememberRequest> DecodeRememberRequest(std::string_view json) {
   RETURN_IF_ERROR(ReadTime(j, "created_at", m.created_ms).WithContext("memory"));
   RETURN_IF_ERROR(ReadTime(j, "expires_at", m.expires_ms).WithContext("memory"));
   RETURN_IF_ERROR(ReadString(j, "idempotency_key", m.idempotency_key).WithContext("memory"));
+  RETURN_IF_ERROR(ReadBool(o, "wait_for_vectors", req.wait_for_vectors));
   return req;
 }
 
@@ -274,6 +275,7 @@ std::string EncodeWriteResult(const RememberResult& r) {
                    {"version", r.version},
                    {"created", r.created},
                    {"redactions", r.redactions},
+                   {"embedded", r.embedded},
                    {"near_duplicates", NearDuplicatesJson(r.near_duplicates)}});
 }
 
@@ -284,6 +286,7 @@ Result<RememberResult> DecodeWriteResult(std::string_view json) {
   RETURN_IF_ERROR(ReadInt(o, "version", r.version));
   RETURN_IF_ERROR(ReadBool(o, "created", r.created));
   RETURN_IF_ERROR(ReadInt(o, "redactions", r.redactions));
+  RETURN_IF_ERROR(ReadBool(o, "embedded", r.embedded));
   if (r.id.empty()) return FieldError("id", "is required");
   // Absent from servers older than near-duplicate detection.
   if (auto it = o.find("near_duplicates"); it != o.end() && !it->is_null()) {
@@ -496,7 +499,7 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
   return resp;
 }
 
-std::string EncodeMemoryPatch(const MemoryPatch& patch) {
+std::string EncodeMemoryPatch(const MemoryPatch& patch, bool wait_for_vectors) {
   Json j = Json::object();
   if (patch.content) j["content"] = *patch.content;
   if (patch.tags) j["tags"] = *patch.tags;
@@ -506,10 +509,11 @@ std::string EncodeMemoryPatch(const MemoryPatch& patch) {
   if (!patch.agent.empty()) j["agent"] = patch.agent;
   if (!patch.session.empty()) j["session"] = patch.session;
   if (!patch.idempotency_key.empty()) j["idempotency_key"] = patch.idempotency_key;
+  if (wait_for_vectors) j["wait_for_vectors"] = true;
   return Dump(j);
 }
 
-Result<MemoryPatch> DecodeMemoryPatch(std::string_view json) {
+Result<MemoryPatch> DecodeMemoryPatch(std::string_view json, bool* wait_for_vectors) {
   ASSIGN_OR_RETURN(Json o, ParseObject(json));
   MemoryPatch patch;
   if (Field(o, "content") != nullptr) {
@@ -540,6 +544,9 @@ Result<MemoryPatch> DecodeMemoryPatch(std::string_view json) {
   RETURN_IF_ERROR(ReadString(o, "agent", patch.agent));
   RETURN_IF_ERROR(ReadString(o, "session", patch.session));
   RETURN_IF_ERROR(ReadString(o, "idempotency_key", patch.idempotency_key));
+  bool wait = false;
+  RETURN_IF_ERROR(ReadBool(o, "wait_for_vectors", wait));
+  if (wait_for_vectors != nullptr) *wait_for_vectors = wait;
   return patch;
 }
 

@@ -39,12 +39,13 @@ std::string EncodeFilter(const SearchFilter& filter);
 Result<SearchFilter> DecodeFilter(std::string_view json);
 
 // {"memory":{"scope":"ws/p","kind","content","tags","origin","agent","session","status",
-//  "confidence","created_at","expires_at","idempotency_key"}}
+//  "confidence","created_at","expires_at","idempotency_key"},"wait_for_vectors":false}
 std::string EncodeRememberRequest(const RememberRequest& req);
 Result<RememberRequest> DecodeRememberRequest(std::string_view json);
 
-// {"id","version","created","redactions","near_duplicates":[{"id","similarity","reason"}]}: the
-// answer of remember and update (near_duplicates may be absent from older servers).
+// {"id","version","created","redactions","embedded","near_duplicates":[{"id","similarity",
+// "reason"}]}: the answer of remember and update (embedded and near_duplicates may be absent
+// from older servers).
 std::string EncodeWriteResult(const RememberResult& result);
 Result<RememberResult> DecodeWriteResult(std::string_view json);
 
@@ -57,9 +58,11 @@ std::string EncodeRecallResponse(const RecallResponse& resp);
 Result<RecallResponse> DecodeRecallResponse(std::string_view json);
 
 // The body of PATCH /api/memories/{id}: absent = keep; "expires_at": null = never expires.
-// {"content","tags","kind","confidence","expires_at","agent","session","idempotency_key"}
-std::string EncodeMemoryPatch(const MemoryPatch& patch);
-Result<MemoryPatch> DecodeMemoryPatch(std::string_view json);
+// {"content","tags","kind","confidence","expires_at","agent","session","idempotency_key",
+//  "wait_for_vectors"} (the last is UpdateRequest's, not the patch's: read into
+//  *wait_for_vectors when given).
+std::string EncodeMemoryPatch(const MemoryPatch& patch, bool wait_for_vectors = false);
+Result<MemoryPatch> DecodeMemoryPatch(std::string_view json, bool* wait_for_vectors = nullptr);
 
 // {"memory":{...}} (GET one) and {"id","versions":[...]} (history).
 std::string EncodeMemoryBody(const Memory& m);

@@ -158,5 +158,36 @@ TEST(MemoryWire, AChannelOfTheWrongTypeIsNamed) {
   EXPECT_NE(got.status().message().find("asks"), std::string::npos) << got.status().ToString();
 }
 
+TEST(MemoryWire, StrongConsistencyCrossesTheWire) {
+  RememberRequest req;
+  req.memory.scope = Scope{"ws", "p"};
+  req.memory.content = "we deploy with blue green rollouts";
+  req.wait_for_vectors = true;
+  Result<RememberRequest> got = DecodeRememberRequest(EncodeRememberRequest(req));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->wait_for_vectors);
+  req.wait_for_vectors = false;
+  EXPECT_FALSE(DecodeRememberRequest(EncodeRememberRequest(req))->wait_for_vectors);
+
+  MemoryPatch patch;
+  patch.content = "we deploy with canary rollouts";
+  bool wait = false;
+  ASSERT_TRUE(DecodeMemoryPatch(EncodeMemoryPatch(patch, true), &wait).ok());
+  EXPECT_TRUE(wait);
+  ASSERT_TRUE(DecodeMemoryPatch(EncodeMemoryPatch(patch), &wait).ok());
+  EXPECT_FALSE(wait);
+  EXPECT_EQ(DecodeMemoryPatch(R"({"content":"x","wait_for_vectors":"yes"})").status().code(),
+            StatusCode::kInvalidArgument);
+
+  RememberResult written;
+  written.id = "0190a0b0-0000-7000-8000-000000000001";
+  written.embedded = true;
+  Result<RememberResult> back = DecodeWriteResult(EncodeWriteResult(written));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->embedded);
+  // An older server's answer has no "embedded": false.
+  EXPECT_FALSE(DecodeWriteResult(R"({"id":"a","version":1,"created":true})")->embedded);
+}
+
 }  // namespace
 }  // namespace memex::http

@@ -219,7 +219,8 @@ Result<std::vector<Memory>> RemoteMemoryApi::History(const std::string& id) {
 Result<RememberResult> RemoteMemoryApi::Update(const UpdateRequest& req) {
   RETURN_IF_ERROR(CheckId(req.id));
   ASSIGN_OR_RETURN(std::string body,
-                   impl_->Call("PATCH", "/api/memories/" + req.id, EncodeMemoryPatch(req.patch)));
+                   impl_->Call("PATCH", "/api/memories/" + req.id,
+                               EncodeMemoryPatch(req.patch, req.wait_for_vectors)));
   return Decoded(DecodeWriteResult(body), url_);
 }
 

@@ -314,6 +314,7 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
   std::optional<std::string> scope = r.String("scope");
   std::optional<std::string> replaces = r.String("replaces");
   std::optional<std::string> forget = r.String("forget");
+  const bool wait = r.Bool("wait_for_vectors").value_or(false);
   if (!r.ok()) return r.error();
   const std::string modes =
       d.capture != nullptr ? "memory, direct, agent, handoff or lesson" : "memory, direct or agent";
@@ -393,6 +394,7 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     req.patch.kind = kind;
     req.patch.agent = link.agent;
     req.patch.session = link.session;
+    req.wait_for_vectors = wait;
     auto res = svc.Update(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
@@ -409,6 +411,7 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
     if (tags) req.memory.tags = *tags;
     req.memory.agent = link.agent;
     req.memory.session = link.session;
+    req.wait_for_vectors = wait;
     auto res = svc.Remember(req);
     if (!res.ok()) return FromStatus(res.status());
     written = *res;
@@ -421,6 +424,7 @@ ToolOutcome Poke(const Deps& d, MemoryApi& svc, const Json& args, const CallCont
            {"version", written.version},
            {"created", written.created},
            {"redactions", written.redactions}};
+  if (wait) out["embedded"] = written.embedded;
   if (!replaced_id.empty()) out["replaces"] = replaced_id;
   // Stored anyway, linked and reported (docs/hygiene.md): the agent may prefer to update one.
   if (!written.near_duplicates.empty()) {

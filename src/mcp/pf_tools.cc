@@ -155,7 +155,11 @@ std::vector<ToolDef> Definitions(bool capture) {
       {"replaces", Prop("string", "memex: id or URI of a memory this one supersedes")},
       {"forget", Prop("string",
                       "memex: id or URI of a memory to forget (content not "
-                      "needed)")}};
+                      "needed)")},
+      {"wait_for_vectors", Prop("boolean",
+                                "memex, mode 'memory': answer once the memory's vector is "
+                                "searchable (strong consistency; 'embedded' says whether it "
+                                "is)")}};
   if (capture) {
     poke_props["open_questions"] = StringArrayProp("memex, mode 'handoff': questions left open");
     poke_props["next_steps"] = StringArrayProp("memex, mode 'handoff': what to do next");

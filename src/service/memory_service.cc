@@ -126,15 +126,7 @@ Result<RememberResult> MemoryService::Remember(const RememberRequest& req) {
   ASSIGN_OR_RETURN(PutResult put, store_.Put(m));
   RememberResult out{put.id, put.version, put.created, redactions};
   SemanticParts semantic = Semantic(req.wait_for_vectors);
-  if (semantic.worker != nullptr) {
-    if (req.wait_for_vectors) {
-      Result<int64_t> ran = semantic.worker->RunOnce();
-      out.embedded = ran.ok();
-      if (!ran.ok()) LogWarn("memory stored without its vector: " + ran.status().ToString());
-    } else {
-      semantic.worker->Notify();
-    }
-  }
+  out.embedded = EmbedAfterWrite(semantic, req.wait_for_vectors);
   // Near-duplicates are kept, linked and reported, never refused (docs/hygiene.md). Batches
   // (RememberBatch, imports) skip this: their bulk writes would each pay a search.
   if (put.created && config_.hygiene.near_duplicates) {
@@ -470,10 +462,20 @@ Result<RememberResult> MemoryService::Update(const UpdateRequest& req) {
   }
   ASSIGN_OR_RETURN(PutResult put, store_.Update(req.id, patch));
   // The new version has no vector yet, and the old one no longer answers.
-  if (SemanticParts semantic = Semantic(false); semantic.worker != nullptr) {
+  RememberResult out{put.id, put.version, put.created, redactions};
+  out.embedded = EmbedAfterWrite(Semantic(req.wait_for_vectors), req.wait_for_vectors);
+  return out;
+}
+
+bool MemoryService::EmbedAfterWrite(const SemanticParts& semantic, bool wait) {
+  if (semantic.worker == nullptr) return false;
+  if (!wait) {
     semantic.worker->Notify();
+    return false;
   }
-  return RememberResult{put.id, put.version, put.created, redactions};
+  Result<int64_t> ran = semantic.worker->RunOnce();
+  if (!ran.ok()) LogWarn("memory stored without its vector: " + ran.status().ToString());
+  return ran.ok();
 }
 
 Result<ForgetResult> MemoryService::Forget(const std::string& id, bool hard) {

@@ -80,6 +80,8 @@ struct RecallResponse {
 struct UpdateRequest {
   std::string id;
   MemoryPatch patch;
+  // As RememberRequest::wait_for_vectors: return once the new version's vector is searchable.
+  bool wait_for_vectors = false;
 };
 
 struct ListRequest {
@@ -185,6 +187,9 @@ class MemoryService : public MemoryApi {
   const Redactor& redactor_;
   // The semantic parts for a recall: opens them on first use when an opener was given.
   SemanticParts Semantic(bool open);
+  // After a write: with `wait`, embeds what is pending now (the write's memory included) and
+  // says whether its vector is searchable; without, wakes the embedding worker and says false.
+  bool EmbedAfterWrite(const SemanticParts& semantic, bool wait);
 
   std::mutex semantic_mu_;
   SemanticParts semantic_;              // guarded by semantic_mu_

@@ -391,6 +391,30 @@ TEST_F(SemanticRecallTest, MmrMovesANearRepeatDownThePage) {
   EXPECT_EQ(mmr.hits[2].memory.id, first == a ? repeat : a) << "the near-repeat comes last";
 }
 
+TEST_F(SemanticRecallTest, UpdateWaitingForVectorsReturnsOnceTheNewVersionIsSearchable) {
+  Semantic& sem = UseEmbedder();
+  std::string v1 = Put(kInvoices);
+  UpdateRequest up;
+  up.id = v1;
+  up.patch.content = std::string(kInvoices) + ", in euros";
+  up.wait_for_vectors = true;
+  auto updated = service_->Update(up);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_TRUE(updated->embedded);
+  EXPECT_EQ(Counts().pending, 0) << "nothing left for the queue";
+  auto ran = sem.worker.RunOnce();
+  ASSERT_TRUE(ran.ok());
+  EXPECT_EQ(*ran, 0) << "already embedded";
+  // Without waiting, the new version is left to the queue.
+  up.id = updated->id;
+  up.patch.content = std::string(kInvoices) + ", in dollars";
+  up.wait_for_vectors = false;
+  auto again = service_->Update(up);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->embedded);
+  EXPECT_EQ(Counts().pending, 1);
+}
+
 TEST_F(SemanticRecallTest, UpdatedMemoryRanksAndItsOldVersionIsHidden) {
   Semantic& sem = UseEmbedder();
   std::string v1 = Put(kInvoices);
