@@ -162,7 +162,10 @@ class StatusCommand : public Command {
       }
       auto counts = [](const std::optional<StoreStats>& s) -> Json {
         if (!s) return {{"live", 0}, {"superseded", 0}, {"forgotten", 0}};
-        return {{"live", s->live}, {"superseded", s->superseded}, {"forgotten", s->forgotten}};
+        return {{"live", s->live},
+                {"superseded", s->superseded},
+                {"forgotten", s->forgotten},
+                {"archived", s->archived}};
       };
       doc["memories"] = {{"scope", scope.ok() ? counts(scope_stats) : Json(nullptr)},
                          {"all", counts(all_stats)}};
@@ -202,7 +205,8 @@ class StatusCommand : public Command {
       o << "none yet\n";
     } else {
       if (scope_stats) {
-        o << FormatCounts(scope_stats->live, scope_stats->superseded, scope_stats->forgotten)
+        o << FormatCounts(scope_stats->live, scope_stats->superseded, scope_stats->forgotten,
+                          scope_stats->archived)
           << " in this scope; ";
       }
       o << FormatCount(all_stats->live) << " live in " << all_stats->scopes.size()
@@ -245,7 +249,10 @@ class StatusCommand : public Command {
       ASSIGN_OR_RETURN(scope_stats, remote.Stats(mine));
     }
     auto counts = [](const StoreStats& s) -> Json {
-      return {{"live", s.live}, {"superseded", s.superseded}, {"forgotten", s.forgotten}};
+      return {{"live", s.live},
+              {"superseded", s.superseded},
+              {"forgotten", s.forgotten},
+              {"archived", s.archived}};
     };
     Output& out = session.output();
     if (out.json()) {
@@ -286,7 +293,8 @@ class StatusCommand : public Command {
     }
     o << "memories:   ";
     if (scope_stats) {
-      o << FormatCounts(scope_stats->live, scope_stats->superseded, scope_stats->forgotten)
+      o << FormatCounts(scope_stats->live, scope_stats->superseded, scope_stats->forgotten,
+                        scope_stats->archived)
         << " in this scope; ";
     }
     o << FormatCount(all_stats.live) << " live in " << all_stats.scopes.size()

@@ -324,15 +324,18 @@ std::string FormatPlan(const QueryPlan& plan) {
   return out;
 }
 
-std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten) {
-  return FormatCount(live) + " live, " + FormatCount(superseded) + " superseded, " +
-         FormatCount(forgotten) + " forgotten";
+std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten, int64_t archived) {
+  std::string out = FormatCount(live) + " live, " + FormatCount(superseded) + " superseded, " +
+                    FormatCount(forgotten) + " forgotten";
+  if (archived > 0) out += ", " + FormatCount(archived) + " archived";
+  return out;
 }
 
 std::string FormatStats(const StoreStats& stats, std::string_view scope_label) {
   std::string out;
   Field(out, "scope", scope_label);
-  Field(out, "memories", FormatCounts(stats.live, stats.superseded, stats.forgotten));
+  Field(out, "memories",
+        FormatCounts(stats.live, stats.superseded, stats.forgotten, stats.archived));
   if (!stats.by_kind.empty()) {
     std::vector<std::string> kinds;
     for (const auto& [kind, n] : stats.by_kind) {
@@ -351,7 +354,8 @@ std::string FormatStats(const StoreStats& stats, std::string_view scope_label) {
     for (const auto& s : stats.scopes) {
       std::string name = s.scope.ToString();
       name.resize(width, ' ');
-      out += "  " + name + "  " + FormatCounts(s.live, s.superseded, s.forgotten) + "\n";
+      out +=
+          "  " + name + "  " + FormatCounts(s.live, s.superseded, s.forgotten, s.archived) + "\n";
     }
   }
   return out;

@@ -64,8 +64,8 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
 // The query plan shown by `recall --explain`.
 std::string FormatPlan(const QueryPlan& plan);
 
-// "12 live, 3 superseded, 1 forgotten".
-std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten);
+// "12 live, 3 superseded, 1 forgotten", then ", 4 archived" when some are.
+std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten, int64_t archived = 0);
 
 // The `stats` report; `scope_label` is "default/proj" or "all scopes".
 std::string FormatStats(const StoreStats& stats, std::string_view scope_label);

@@ -183,6 +183,23 @@ TEST(FormatStatsTest, CountsKindsAndScopes) {
       << text;
 }
 
+TEST(FormatStatsTest, ArchivedCountsShowWhenThereAreSome) {
+  EXPECT_EQ(FormatCounts(12, 3, 1), "12 live, 3 superseded, 1 forgotten");
+  EXPECT_EQ(FormatCounts(12, 3, 1, 0), "12 live, 3 superseded, 1 forgotten");
+  EXPECT_EQ(FormatCounts(12, 3, 1, 4), "12 live, 3 superseded, 1 forgotten, 4 archived");
+  StoreStats s;
+  s.live = 2;
+  s.archived = 5;
+  s.scopes = {{{"default", "a"}, 2, 0, 0, 5}, {{"default", "b"}, 0, 0, 0, 0}};
+  std::string text = FormatStats(s, "all scopes");
+  EXPECT_NE(text.find("memories:   2 live, 0 superseded, 0 forgotten, 5 archived\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  default/a  2 live, 0 superseded, 0 forgotten, 5 archived\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(FormatHygieneTest, NearDuplicateNoteAndLinks) {
   EXPECT_EQ(FormatNearDuplicate({"0198-a", 0.888888, "contained"}),
             "near-duplicate of 0198-a (contained, similarity 0.89): both are kept and linked; "

@@ -627,11 +627,13 @@ std::string EncodeStats(const StoreStats& stats) {
     scopes.push_back({{"scope", s.scope.ToString()},
                       {"live", s.live},
                       {"superseded", s.superseded},
-                      {"forgotten", s.forgotten}});
+                      {"forgotten", s.forgotten},
+                      {"archived", s.archived}});
   }
   return Dump(Json{{"live", stats.live},
                    {"superseded", stats.superseded},
                    {"forgotten", stats.forgotten},
+                   {"archived", stats.archived},
                    {"by_kind", std::move(by_kind)},
                    {"scopes", std::move(scopes)},
                    {"db_bytes", stats.db_bytes},
@@ -646,6 +648,7 @@ Result<StoreStats> DecodeStats(std::string_view json) {
   RETURN_IF_ERROR(ReadInt(o, "live", s.live));
   RETURN_IF_ERROR(ReadInt(o, "superseded", s.superseded));
   RETURN_IF_ERROR(ReadInt(o, "forgotten", s.forgotten));
+  RETURN_IF_ERROR(ReadInt(o, "archived", s.archived));  // absent from older servers: 0
   ASSIGN_OR_RETURN(const Json* by_kind, ReadObject(o, "by_kind"));
   if (by_kind != nullptr) {
     // In KindName order, as the store reports them, whatever order the object kept.
@@ -669,6 +672,7 @@ Result<StoreStats> DecodeStats(std::string_view json) {
       RETURN_IF_ERROR(ReadInt(e, "live", c.live).WithContext("scopes"));
       RETURN_IF_ERROR(ReadInt(e, "superseded", c.superseded).WithContext("scopes"));
       RETURN_IF_ERROR(ReadInt(e, "forgotten", c.forgotten).WithContext("scopes"));
+      RETURN_IF_ERROR(ReadInt(e, "archived", c.archived).WithContext("scopes"));
       s.scopes.push_back(std::move(c));
     }
   }

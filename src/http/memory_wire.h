@@ -80,8 +80,8 @@ Result<ListRequest> DecodeListRequest(std::string_view json);
 std::string EncodeListResponse(const ListResponse& resp);
 Result<ListResponse> DecodeListResponse(std::string_view json);
 
-// {"live","superseded","forgotten","by_kind":{"fact":3},"scopes":[{"scope","live",...}],
-//  "db_bytes","schema_version","oldest_at","newest_at"}
+// {"live","superseded","forgotten","archived","by_kind":{"fact":3},"scopes":[{"scope","live",
+//  "superseded","forgotten","archived"}],"db_bytes","schema_version","oldest_at","newest_at"}
 std::string EncodeStats(const StoreStats& stats);
 Result<StoreStats> DecodeStats(std::string_view json);
 

@@ -189,5 +189,22 @@ TEST(MemoryWire, StrongConsistencyCrossesTheWire) {
   EXPECT_FALSE(DecodeWriteResult(R"({"id":"a","version":1,"created":true})")->embedded);
 }
 
+TEST(MemoryWire, StatsCarryArchivedCounts) {
+  StoreStats s;
+  s.live = 3;
+  s.superseded = 1;
+  s.forgotten = 2;
+  s.archived = 4;
+  s.scopes = {{{"ws", "p"}, 3, 1, 2, 4}};
+  Result<StoreStats> got = DecodeStats(EncodeStats(s));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->archived, 4);
+  ASSERT_EQ(got->scopes.size(), 1u);
+  EXPECT_EQ(got->scopes[0].archived, 4);
+  EXPECT_EQ(got->scopes[0].forgotten, 2);
+  // An older server's answer has no "archived": 0.
+  EXPECT_EQ(DecodeStats(R"({"live":1,"superseded":0,"forgotten":0})")->archived, 0);
+}
+
 }  // namespace
 }  // namespace memex::http

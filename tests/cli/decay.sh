@@ -65,6 +65,13 @@ expect "list --archived shows them, marked" 0 --out "$E1" --out "$E2" --out "[ar
   --no-out "$E3"
 run --scope acme/web list
 expect "another project is untouched" 0 --out "$W1"
+run --scope acme/api stats
+expect "stats counts the archived memories" 0 --out "2 archived"
+run --scope acme/api stats --json
+expect_json "stats --json counts them too" '(d["archived"], [s["archived"] for s in d["scopes"]])' \
+  "(2, [2])"
+run --scope acme/web stats
+expect "stats of a scope without archived memories says nothing of them" 0 --no-out "archived"
 run --scope acme/api decay
 expect "a second sweep finds nothing" 0 --out "nothing to decay"
 run --scope acme/api decay --apply
