@@ -89,6 +89,11 @@ bool SemanticIndex::LoadSaved() {
     }
   }
   if (model != model_ || epoch < 0 || seq < 0 || dim <= 0 || parts.empty()) return false;
+  // Files ahead of the store (the database restored from an older backup: same epoch, but the
+  // newest vector they hold is not there) are not used: the store is the source of truth. A
+  // vector replaced since the save has a newer seq, which passes.
+  Result<VectorPage> newest = store_.ReadEmbeddings(model_, std::max<int64_t>(seq - 1, 0), 1);
+  if (!newest.ok() || newest->epoch != epoch || newest->vectors.empty()) return false;
   std::unique_lock<std::shared_mutex> lock(mu_);
   partitions_ = std::move(parts);
   dim_ = static_cast<int>(dim);

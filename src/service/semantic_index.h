@@ -115,7 +115,9 @@ class SemanticIndex {
   // The partitions a filter's scopes cover (all of them for all_scopes).
   std::vector<Partition*> PartitionsFor(const SearchFilter& filter);
   // Loads what Persist saved into the empty index; false (and an empty index) when there is
-  // nothing usable. Called with catch_up_mu_ held.
+  // nothing usable: damaged or mismatched files, another model or epoch, or files holding a
+  // vector newer than any in the store (a database restored from an older backup). Called with
+  // catch_up_mu_ held.
   bool LoadSaved();
   std::string ModelDir() const;
 
