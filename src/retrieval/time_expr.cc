@@ -167,6 +167,24 @@ std::optional<TimeWindow> FindTimeWindow(std::string_view query, int64_t now_ms)
       if (unit == "week") return TimeWindow{today - 7 * kDayMs, now_ms, phrase};
       if (unit == "month") return TimeWindow{today - 31 * kDayMs, now_ms, phrase};
       if (unit == "year") return TimeWindow{today - 366 * kDayMs, now_ms, phrase};
+      // last june: the latest June before this month.
+      if (p == "last" && IsMonthName(unit)) {
+        const int m = Month(unit);
+        const auto [year, month] = YearMonth(now_ms);
+        if (auto t = MonthOf(m < month ? year : year - 1, m, phrase)) return t;
+      }
+    }
+    if (p == "this") {
+      const std::string& unit = at(i + 1);
+      const std::string phrase = p + " " + unit;
+      const auto [year, month] = YearMonth(now_ms);
+      if (unit == "week") return TimeWindow{today - 6 * kDayMs, now_ms, phrase};
+      if (unit == "month") {
+        if (auto first = DayStart(year, month, 1)) return TimeWindow{*first, now_ms, phrase};
+      }
+      if (unit == "year") {
+        if (auto first = DayStart(year, 1, 1)) return TimeWindow{*first, now_ms, phrase};
+      }
     }
   }
   return std::nullopt;

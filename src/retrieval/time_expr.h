@@ -1,6 +1,7 @@
 // The period a query names, for the time channel: "on 19 August, 2023", "August 19 2023",
-// "in June 2023", "in 2022", "in June" (the latest June that has begun), "yesterday", "last
-// week", "last month", "last year". Pure; no I/O.
+// "in June 2023", "in 2022", "in June" (the latest June that has begun), "last June" (the latest
+// before this month), "yesterday", "last week", "last month", "last year", "this week" (the
+// last seven days), "this month", "this year" (from their first day). Pure; no I/O.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <tuple>
+
 #include "base/time_util.h"
 
 namespace memex {
@@ -55,6 +58,23 @@ TEST(FindTimeWindow, AMonthAloneIsTheLatestThatHasBegun) {
   ExpectWindow("what shipped in June 2024", "2024-06-01", "2024-07-01", "june 2024");
   ExpectWindow("in March of 2024", "2024-03-01", "2024-04-01", "march 2024");
   ExpectWindow("in june 3 2025", "2025-06-03", "2025-06-04", "june 3 2025");
+}
+
+TEST(FindTimeWindow, LastJuneAndThisWeekMonthYear) {
+  // Now is 22 November 2026.
+  ExpectWindow("what did we ship last June", "2026-06-01", "2026-07-01", "last june");
+  ExpectWindow("the outage last November", "2025-11-01", "2025-12-01", "last november");
+  ExpectWindow("last December's release", "2025-12-01", "2026-01-01", "last december");
+  for (auto [query, from, phrase] :
+       {std::tuple{"what changed this week", "2026-11-16", "this week"},
+        std::tuple{"decisions this month", "2026-11-01", "this month"},
+        std::tuple{"what did we learn this year", "2026-01-01", "this year"}}) {
+    std::optional<TimeWindow> w = FindTimeWindow(query, kNow);
+    ASSERT_TRUE(w.has_value()) << query;
+    EXPECT_EQ(w->start_ms, Ms(from)) << query;
+    EXPECT_EQ(w->end_ms, kNow) << query;
+    EXPECT_EQ(w->phrase, phrase) << query;
+  }
 }
 
 TEST(FindTimeWindow, NothingWhereNoPeriodIsNamed) {
