@@ -160,15 +160,9 @@ class StatusCommand : public Command {
       } else {
         doc["scope"] = {{"error", scope.status().message()}};
       }
-      auto counts = [](const std::optional<StoreStats>& s) -> Json {
-        if (!s) return {{"live", 0}, {"superseded", 0}, {"forgotten", 0}};
-        return {{"live", s->live},
-                {"superseded", s->superseded},
-                {"forgotten", s->forgotten},
-                {"archived", s->archived}};
-      };
-      doc["memories"] = {{"scope", scope.ok() ? counts(scope_stats) : Json(nullptr)},
-                         {"all", counts(all_stats)}};
+      doc["memories"] = {
+          {"scope", scope.ok() ? CountsJson(scope_stats.value_or(StoreStats{})) : Json(nullptr)},
+          {"all", CountsJson(all_stats.value_or(StoreStats{}))}};
       Json models = Json::array();
       for (const EmbeddingCounts& c : embeddings) {
         models.push_back({{"model", c.model},
@@ -248,12 +242,6 @@ class StatusCommand : public Command {
       mine.scopes.push_back(scope->scope);
       ASSIGN_OR_RETURN(scope_stats, remote.Stats(mine));
     }
-    auto counts = [](const StoreStats& s) -> Json {
-      return {{"live", s.live},
-              {"superseded", s.superseded},
-              {"forgotten", s.forgotten},
-              {"archived", s.archived}};
-    };
     Output& out = session.output();
     if (out.json()) {
       Json doc = {
@@ -272,8 +260,8 @@ class StatusCommand : public Command {
       } else {
         doc["scope"] = {{"error", scope.status().message()}};
       }
-      doc["memories"] = {{"scope", scope_stats ? counts(*scope_stats) : Json(nullptr)},
-                         {"all", counts(all_stats)}};
+      doc["memories"] = {{"scope", scope_stats ? CountsJson(*scope_stats) : Json(nullptr)},
+                         {"all", CountsJson(all_stats)}};
       out.PrintJson(doc);
       return Status::Ok();
     }

@@ -111,6 +111,13 @@ Json PlanJson(const QueryPlan& plan) {
           {"term_forms", std::move(forms)}};
 }
 
+Json CountsJson(const StoreStats& stats) {
+  return {{"live", stats.live},
+          {"superseded", stats.superseded},
+          {"forgotten", stats.forgotten},
+          {"archived", stats.archived}};
+}
+
 Json StatsJson(const StoreStats& stats) {
   // The same document the server's /api/memories/stats sends, so local and --server agree.
   return Json::parse(http::EncodeStats(stats));

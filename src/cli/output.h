@@ -49,7 +49,9 @@ Json MemoryJson(const Memory& m);
 // {"rank","score","memory":{...}} plus "explain":{...} when `explain`.
 Json HitJson(const RankedHit& hit, int rank, bool explain);
 Json PlanJson(const QueryPlan& plan);
-// {"live","superseded","forgotten","by_kind":{kind:n},"scopes":[...],"db_bytes",...}.
+// {"live","superseded","forgotten","archived","by_kind":{kind:n},"scopes":[...],"db_bytes",...}.
 Json StatsJson(const StoreStats& stats);
+// {"live","superseded","forgotten","archived"}: the counts `status --json` shows.
+Json CountsJson(const StoreStats& stats);
 
 }  // namespace memex::cli

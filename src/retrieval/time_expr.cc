@@ -101,6 +101,15 @@ std::pair<int, int> YearMonth(int64_t epoch_ms) {
   return {Number(t.substr(0, 4), 1, 9999), Number(t.substr(5, 2), 1, 12)};
 }
 
+// Month `m` of the year it last had, seen from `now_ms`: this year's when it is the current month
+// and `current_counts` ("in november" asked in November), or an earlier one; else last year's.
+std::optional<TimeWindow> LatestMonth(int m, int64_t now_ms, bool current_counts,
+                                      std::string phrase) {
+  const auto [year, month] = YearMonth(now_ms);
+  const bool this_year = m < month || (current_counts && m == month);
+  return MonthOf(this_year ? year : year - 1, m, std::move(phrase));
+}
+
 std::optional<TimeWindow> YearOf(int y, std::string phrase) {
   auto start = DayStart(y, 1, 1);
   auto next = DayStart(y + 1, 1, 1);
@@ -152,12 +161,9 @@ std::optional<TimeWindow> FindTimeWindow(std::string_view query, int64_t now_ms)
     }
     // in june, during march: the latest such month that has begun. A day or year after the
     // month is read by the rules above when the loop reaches it.
-    if ((p == "in" || p == "during") && IsMonthName(at(i + 1))) {
-      if (int m = Month(at(i + 1)); m != 0 && Day(at(i + 2)) == 0 && Year(at(i + 2)) == 0 &&
-                                    !(at(i + 2) == "of" && Year(at(i + 3)) != 0)) {
-        const auto [year, month] = YearMonth(now_ms);
-        if (auto t = MonthOf(m <= month ? year : year - 1, m, p + " " + at(i + 1))) return t;
-      }
+    if ((p == "in" || p == "during") && IsMonthName(at(i + 1)) && Day(at(i + 2)) == 0 &&
+        Year(at(i + 2)) == 0 && !(at(i + 2) == "of" && Year(at(i + 3)) != 0)) {
+      if (auto t = LatestMonth(Month(at(i + 1)), now_ms, true, p + " " + at(i + 1))) return t;
     }
     if (p == "yesterday") return TimeWindow{today - kDayMs, today - 1, p};
     if (p == "today") return TimeWindow{today, today + kDayMs - 1, p};
@@ -169,21 +175,18 @@ std::optional<TimeWindow> FindTimeWindow(std::string_view query, int64_t now_ms)
       if (unit == "year") return TimeWindow{today - 366 * kDayMs, now_ms, phrase};
       // last june: the latest June before this month.
       if (p == "last" && IsMonthName(unit)) {
-        const int m = Month(unit);
-        const auto [year, month] = YearMonth(now_ms);
-        if (auto t = MonthOf(m < month ? year : year - 1, m, phrase)) return t;
+        if (auto t = LatestMonth(Month(unit), now_ms, false, phrase)) return t;
       }
     }
     if (p == "this") {
       const std::string& unit = at(i + 1);
       const std::string phrase = p + " " + unit;
-      const auto [year, month] = YearMonth(now_ms);
       if (unit == "week") return TimeWindow{today - 6 * kDayMs, now_ms, phrase};
-      if (unit == "month") {
-        if (auto first = DayStart(year, month, 1)) return TimeWindow{*first, now_ms, phrase};
-      }
-      if (unit == "year") {
-        if (auto first = DayStart(year, 1, 1)) return TimeWindow{*first, now_ms, phrase};
+      if (unit == "month" || unit == "year") {
+        const auto [year, month] = YearMonth(now_ms);
+        if (auto first = DayStart(year, unit == "month" ? month : 1, 1)) {
+          return TimeWindow{*first, now_ms, phrase};
+        }
       }
     }
   }
