@@ -20,6 +20,8 @@ constexpr std::array<std::string_view, 5> kTimeUnitsAfterWhat = {"time", "date",
                                                                  "year"};
 constexpr std::array<std::string_view, 12> kAuxiliaries = {
     "did", "do", "does", "was", "were", "is", "are", "will", "has", "have", "had", "would"};
+// Spans a "how many ..." question counts in: "how many weeks passed between ...".
+constexpr std::array<std::string_view, 4> kSpanUnits = {"days", "weeks", "months", "years"};
 
 bool IsYear(std::string_view w) {
   return w.size() == 4 && (w.starts_with("19") || w.starts_with("20")) &&
@@ -48,6 +50,13 @@ bool AsksWhen(std::string_view query) {
   if (w[0] == "when") return true;
   if (w.size() >= 2 && w[0] == "since" && w[1] == "when") return true;
   if (w.size() >= 3 && w[0] == "how" && w[1] == "long" && w[2] == "ago") return true;
+  // A span of time: "how long has she had them?", "for how long did ...", "how many months
+  // passed ...". Not "how long is": that is as often a length ("how long is the cable?").
+  for (size_t i = 0; i + 2 < w.size(); ++i) {
+    if (w[i] != "how") continue;
+    if (w[i + 1] == "long" && w[i + 2] != "is" && OneOf(w[i + 2], kAuxiliaries)) return true;
+    if (w[i + 1] == "many" && OneOf(w[i + 2], kSpanUnits)) return true;
+  }
   if (w.size() >= 2 && (w[0] == "what" || w[0] == "which") &&
       (OneOf(w[1], kTimeUnitsAfterWhat) || w[1] == "week" || w[1] == "season" || w[1] == "dates" ||
        w[1] == "days" || w[1] == "months" || w[1] == "years")) {

@@ -12,6 +12,8 @@ namespace memex {
 // True when `query` asks for a point in time: it starts with "when", "since when", "how long
 // ago", or "what"/"which" followed by time, date, day, week, month, year or season; or it has
 // "when" followed by did/do/does/was/were/is/are/will/has/have/had anywhere ("and when did").
+// Also when it asks for a span of time, anywhere: "how long" followed by one of those words but
+// "is" ("how long has ...", "for how long did ..."), or "how many days/weeks/months/years".
 bool AsksWhen(std::string_view query);
 
 // True when `text` states a time: a date or year (1900-2099), a weekday or month name (a month

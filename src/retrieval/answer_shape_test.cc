@@ -15,6 +15,12 @@ TEST(AsksWhen, QuestionsThatAskForAPointInTime) {
   EXPECT_TRUE(AsksWhen("What date is the release?"));
   EXPECT_TRUE(AsksWhen("and when did we ship it"));
   EXPECT_TRUE(AsksWhen("remind me, when was the outage"));
+  // A span of time.
+  EXPECT_TRUE(AsksWhen("How long has Nate had his turtles?"));
+  EXPECT_TRUE(AsksWhen("For how long did the migration run?"));
+  EXPECT_TRUE(AsksWhen("How long did it take to fix the flaky test?"));
+  EXPECT_TRUE(AsksWhen("How many weeks passed between the two releases?"));
+  EXPECT_TRUE(AsksWhen("how many days did the outage last"));
 }
 
 TEST(AsksWhen, OtherQuestionsDoNot) {
@@ -23,6 +29,11 @@ TEST(AsksWhen, OtherQuestionsDoNot) {
   EXPECT_FALSE(AsksWhen("ping me whenever it is done"));
   EXPECT_FALSE(AsksWhen("the day when we met"));  // "when" without an auxiliary after it
   EXPECT_FALSE(AsksWhen("How long is the drive?"));
+  EXPECT_FALSE(AsksWhen("How long is the cable?"));  // a length as often as a span
+  EXPECT_FALSE(AsksWhen("How long"));
+  EXPECT_FALSE(AsksWhen("How many tests failed?"));
+  EXPECT_FALSE(AsksWhen("How many people were there?"));
+  EXPECT_FALSE(AsksWhen("how long the queue gets"));  // no auxiliary after "long"
   EXPECT_FALSE(AsksWhen("Since the migration, what broke?"));
   EXPECT_FALSE(AsksWhen("What colour is the bike?"));
   EXPECT_FALSE(AsksWhen(""));
