@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <utility>
 
+#include "base/text.h"
+#include "core/tokens.h"
+
 namespace memex {
 namespace {
 
@@ -48,7 +51,7 @@ bool IsIdentChar(char c) { return IsLower(c) || IsUpper(c) || IsDigit(c) || c ==
 
 // `password: str`, `token: Optional[str]`, `"api_key": null`, `password=password`,
 // `password = getpass()`, `token=self.token` and `PWD=/home/me` are code, JSON and environment
-// dumps, not secrets.
+// dumps, not secrets; "the token: it expires hourly" is prose (a function word is no secret).
 bool LooksLikeSecretValue(std::string_view secret, std::string_view match, std::string_view after) {
   static constexpr std::array<std::string_view, 22> kTypeWords = {
       "str",  "string",    "bytes",     "int",  "bool",   "none",     "null",   "nil",
@@ -61,6 +64,7 @@ bool LooksLikeSecretValue(std::string_view secret, std::string_view match, std::
   for (std::string_view w : kTypeWords) {
     if (EqualsIgnoreCase(head, w)) return false;
   }
+  if (IsStopWord(AsciiLower(secret))) return false;  // "token: it expires"
   std::string_view key = match.substr(0, match.find_first_of("\"'=: \t"));
   if (EqualsIgnoreCase(secret, key)) return false;
   if (key.size() >= 3 && EqualsIgnoreCase(key.substr(key.size() - 3), "pwd") &&

@@ -113,6 +113,7 @@ std::vector<PositiveCase> PositiveCases() {
       {"secret", "host=db user=app passwd=", "pw-9xk", " dbname=app"},
       {"secret", "**Password:** ", "hunter2", " (temporary)"},
       {"secret", "password = ", "my.pass", "\n"},
+      {"secret", "the wifi password: ", "swordfish", " (ask Bob)"},  // a word, not a function word
   };
 }
 
@@ -157,6 +158,8 @@ TEST(RedactorTest, LeavesOrdinaryTextAlone) {
       "Password: <your password here>",
       "password = getpass.getpass() and token = self.token and api_key=config.openai_api_key",
       "secret: ${{ secrets.GITHUB_TOKEN }}",
+      "The token: it expires after an hour, so refresh it.",
+      "secret: we keep the keys in vault now; Password: The one on the sticky note",
       "café — naïve façade 日本語 🔑",
       "",
   };
