@@ -184,7 +184,9 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
 
   // Text channel: BM25 normalised by the best candidate, so it lies in [0, 1]. Coverage is the
   // absolute measure the relevance gate needs: normalising by the best candidate makes the best one
-  // 1 however poorly it matches.
+  // 1 however poorly it matches. A term found nowhere weighs as much as one found once: in a small
+  // store, the IDF of unseen words would otherwise take nearly all the mass, and a paraphrase
+  // could never cover its query.
   double best = 0;
   std::vector<double> raw(text.candidates.size());
   for (size_t i = 0; i < text.candidates.size(); ++i) {
@@ -194,7 +196,7 @@ std::vector<ScoredDoc> FuseChannels(const QueryPlan& plan, const TextResult& tex
   std::vector<double> term_idf(text.terms.size(), 0.0);
   double term_mass = 0;
   for (size_t t = 0; t < text.terms.size(); ++t) {
-    term_idf[t] = Idf(text.doc_count, text.terms[t].df);
+    term_idf[t] = Idf(text.doc_count, std::max<int64_t>(text.terms[t].df, 1));
     term_mass += term_idf[t];
   }
   for (size_t i = 0; i < text.candidates.size(); ++i) {

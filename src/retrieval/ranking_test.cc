@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/tokens.h"
@@ -94,6 +95,40 @@ TEST(Fuse, RecencyBreaksTextTies) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].doc, 2);
   EXPECT_GT(out[0].channels.recency, out[1].channels.recency);
+}
+
+// Coverage, the gate's lexical evidence: the share of the query terms' IDF mass a memory holds.
+// A term found nowhere weighs as much as one found once, so in a one-memory store the memory
+// that holds half the query's words covers half of it (not a sixth, as the unseen words' IDF
+// would make it).
+TEST(Fuse, CoverageWeighsATermFoundNowhereAsOneFoundOnce) {
+  RecallConfig cfg;
+  QueryPlan plan;
+  plan.terms = {"storage", "choose", "local", "store"};
+  TextResult t;
+  t.doc_count = 1;
+  t.avg_doc_len = 9;
+  t.terms = {{0, false}, {0, false}, {1, false}, {1, false}};
+  t.candidates = {{1, {0, 0, 1, 1}, 9, 0}};
+  auto out = FuseChannels(plan, t, IdentResult{}, {}, 0, cfg);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NEAR(out[0].channels.coverage, 0.5, 1e-9);
+  // In a larger store the rarer term still weighs more.
+  t.doc_count = 100;
+  t.terms = {{0, false}, {0, false}, {1, false}, {30, false}};
+  t.candidates = {{1, {0, 0, 1, 0}, 9, 0}, {2, {0, 0, 0, 1}, 9, 0}};
+  out = FuseChannels(plan, t, IdentResult{}, {}, 0, cfg);
+  ASSERT_EQ(out.size(), 2u);
+  auto coverage = [&](DocId doc) {
+    for (const ScoredDoc& d : out) {
+      if (d.doc == doc) return d.channels.coverage;
+    }
+    return -1.0;
+  };
+  auto idf = [](double n, double df) { return std::log(1.0 + (n - df + 0.5) / (df + 0.5)); };
+  const double mass = 3 * idf(100, 1) + idf(100, 30);  // the unseen terms weigh as df 1
+  EXPECT_NEAR(coverage(1), idf(100, 1) / mass, 1e-9);
+  EXPECT_NEAR(coverage(2), idf(100, 30) / mass, 1e-9);
 }
 
 TEST(Fuse, VectorCandidatesAtOrUnderTheFloorAreNoCandidates) {
