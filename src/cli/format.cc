@@ -324,6 +324,13 @@ std::string FormatPlan(const QueryPlan& plan) {
   return out;
 }
 
+std::string FormatNoMatch(const QueryPlan& plan) {
+  if (!plan.gated) return "No memories match.";
+  return "No memories match. Nothing in scope is relevant enough (relevance " +
+         Printf("%.2f", plan.relevance) + " under the bar " + Printf("%.2f", plan.relevance_bar) +
+         "; --explain shows why).";
+}
+
 std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten, int64_t archived) {
   std::string out = FormatCount(live) + " live, " + FormatCount(superseded) + " superseded, " +
                     FormatCount(forgotten) + " forgotten";

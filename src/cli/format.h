@@ -64,6 +64,10 @@ std::string FormatHit(const RankedHit& hit, int rank, int64_t now_ms, bool expla
 // The query plan shown by `recall --explain`.
 std::string FormatPlan(const QueryPlan& plan);
 
+// What recall prints when it has no hit: "No memories match.", and when the relevance gate
+// answered, why ("... relevance 0.65 under the bar 0.75 ...").
+std::string FormatNoMatch(const QueryPlan& plan);
+
 // "12 live, 3 superseded, 1 forgotten", then ", 4 archived" when some are.
 std::string FormatCounts(int64_t live, int64_t superseded, int64_t forgotten, int64_t archived = 0);
 

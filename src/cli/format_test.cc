@@ -166,6 +166,17 @@ TEST(FormatPlanTest, TermsIdentifiersStopWordsBounds) {
   EXPECT_EQ(text.find("windowed"), std::string::npos);
 }
 
+TEST(FormatNoMatchTest, SaysWhyWhenTheGateAnswered) {
+  QueryPlan plan;
+  EXPECT_EQ(FormatNoMatch(plan), "No memories match.");
+  plan.gated = true;
+  plan.relevance = 0.6521;
+  plan.relevance_bar = 0.75;
+  EXPECT_EQ(FormatNoMatch(plan),
+            "No memories match. Nothing in scope is relevant enough (relevance 0.65 under the bar "
+            "0.75; --explain shows why).");
+}
+
 TEST(FormatStatsTest, CountsKindsAndScopes) {
   StoreStats s;
   s.live = 12;

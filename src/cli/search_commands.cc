@@ -59,11 +59,9 @@ class RecallCommand : public Command {
       for (size_t i = 0; i < resp.hits.size(); ++i) {
         hits.push_back(HitJson(resp.hits[i], static_cast<int>(page.offset + i + 1), explain_));
       }
-      Json doc = {{"hits", std::move(hits)},
-                  {"total", resp.total_candidates},
-                  {"offset", page.offset},
-                  {"limit", page.limit},
-                  {"elapsed_us", resp.elapsed_us}};
+      Json doc = {{"hits", std::move(hits)},  {"total", resp.total_candidates},
+                  {"offset", page.offset},    {"limit", page.limit},
+                  {"gated", resp.plan.gated}, {"elapsed_us", resp.elapsed_us}};
       if (explain_) doc["plan"] = PlanJson(resp.plan);
       out.PrintJson(doc);
       return Status::Ok();
@@ -73,7 +71,7 @@ class RecallCommand : public Command {
       if (page.offset > 0 && resp.total_candidates > 0) {
         out.out() << "No more matches (" << FormatCount(resp.total_candidates) << " in total).\n";
       } else {
-        out.out() << "No memories match.\n";
+        out.out() << FormatNoMatch(resp.plan) << '\n';
       }
       return Status::Ok();
     }
