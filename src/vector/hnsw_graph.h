@@ -44,8 +44,9 @@ class HnswGraph {
   // Inserts the slots (or re-links them when already present, e.g. after their vector changed),
   // on up to `threads` threads; grows the capacity as needed.
   Status Add(const std::vector<uint32_t>& slots, int threads);
-  // Marks `slot` deleted: it is never returned again, but stays in the graph as a waypoint (and
-  // its vector must stay in place) until the graph is rebuilt.
+  // Marks `slot` deleted: it is not returned again, but stays in the graph as a waypoint (and
+  // its vector must stay in place) until Add takes it again (for a new vector in the slot: it is
+  // unmarked and re-linked) or the graph is rebuilt.
   Status MarkDeleted(uint32_t slot);
 
   // Up to `n` (live) slots nearest to `query`, found with a candidate list of size n (hnswlib's

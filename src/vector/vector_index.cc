@@ -66,7 +66,8 @@ int BuildThreads() { return static_cast<int>(std::max(1u, std::thread::hardware_
 
 // The vectors and their keys. Slots are dense while there is no graph (a removal moves the last
 // slot into the hole); with a graph a removed slot keeps its floats (the graph walks through it)
-// and gets key kNoKey.
+// and gets key kNoKey until a new key takes it over (the graph then re-links it), so a store that
+// forgets as much as it learns does not grow the index.
 struct VectorState {
   VectorState(int d, bool q) : dim(d), int8(q) {}
   const int dim;
@@ -76,6 +77,7 @@ struct VectorState {
   std::vector<int8_t> codes;                      // int8 only: dim per slot
   std::vector<float> scales;                      // int8 only: one per slot
   std::unordered_map<int64_t, uint32_t> slot_of;  // live keys only
+  std::vector<uint32_t> free_slots;               // with a graph: the slots of removed keys
   std::unique_ptr<HnswGraph> graph;               // reads `floats`
 
   int64_t live() const { return static_cast<int64_t>(slot_of.size()); }
@@ -89,6 +91,12 @@ struct VectorState {
     if (it != slot_of.end()) {
       slot = it->second;
       std::copy(v, v + dim, floats.begin() + static_cast<ptrdiff_t>(slot) * dim);
+    } else if (!free_slots.empty()) {
+      slot = free_slots.back();
+      free_slots.pop_back();
+      keys[slot] = key;
+      std::copy(v, v + dim, floats.begin() + static_cast<ptrdiff_t>(slot) * dim);
+      slot_of.emplace(key, slot);
     } else {
       slot = static_cast<uint32_t>(keys.size());
       keys.push_back(key);
@@ -133,6 +141,7 @@ struct VectorState {
       ++out;
     }
     Truncate(out);
+    free_slots.clear();
   }
 
   void Erase(int64_t key) {
@@ -142,6 +151,7 @@ struct VectorState {
     slot_of.erase(it);
     if (graph) {
       keys[slot] = kNoKey;
+      free_slots.push_back(slot);
       if (!graph->MarkDeleted(slot).ok()) DropGraph();
       return;
     }
@@ -515,6 +525,9 @@ Result<std::string> VectorIndex::Load(const std::string& path) {
     ASSIGN_OR_RETURN(s.graph, HnswGraph::Load(graph_tmp, s.dim, &s.floats));
     if (s.graph->elements() != s.slots() || s.graph->deleted() != s.slots() - h.live) {
       return DataLoss("vector index file " + path + ": graph does not match the vectors");
+    }
+    for (size_t slot = 0; slot < s.keys.size(); ++slot) {
+      if (s.keys[slot] == kNoKey) s.free_slots.push_back(static_cast<uint32_t>(slot));
     }
   } else {
     s.Compact();

@@ -15,8 +15,9 @@
 // ~25 MB for the graph.
 //
 // Removals: without a graph a removed vector's slot is reused at once; with a graph it stays as
-// a deleted waypoint (its floats included) until the index is rebuilt (a new VectorIndex filled
-// by AddBatch); stats().deleted says how many there are.
+// a deleted waypoint (its floats included) until a new key takes the slot over (the graph
+// re-links it for the new vector) or the index is rebuilt (a new VectorIndex filled by
+// AddBatch); stats().deleted says how many wait. So the index grows only with the live count.
 //
 // Thread-safety: any number of concurrent Search, Save, Contains and stats calls; Add, AddBatch,
 // Remove and Load take an exclusive lock (a build of the graph inside Add or AddBatch holds it
