@@ -32,33 +32,9 @@ Json MemoryJson(const Memory& m) { return Json::parse(EncodeMemory(m)); }
 Json HitJson(const RankedHit& hit, int rank, bool explain) {
   Json j = {{"rank", rank}, {"score", hit.score}, {"memory", MemoryJson(hit.memory)}};
   if (explain) {
-    const ChannelScores& c = hit.channels;
-    j["explain"] = {
-        {"bm25", c.bm25},
-        {"text", c.text},
-        {"coverage", c.coverage},
-        {"exact", c.exact},
-        {"similarity", c.similarity},
-        {"vector", c.vector},
-        {"recency", c.recency},
-        {"context", c.context},
-        {"time", c.time},
-        {"agent", c.agent},
-        {"asks", c.asks},
-        {"states_time", c.states_time},
-        {"weight", c.weight},
-        {"text_part", c.text_part},
-        {"exact_part", c.exact_part},
-        {"vector_part", c.vector_part},
-        {"recency_part", c.recency_part},
-        {"context_part", c.context_part},
-        {"time_part", c.time_part},
-        {"agent_part", c.agent_part},
-        {"asks_part", c.asks_part},
-        {"states_time_part", c.states_time_part},
-        {"matched_terms", c.matched_terms},
-        {"matched_identifiers", c.matched_identifiers},
-    };
+    Json e = Json::object();
+    ForEachChannel(hit.channels, [&](const char* name, const auto& value) { e[name] = value; });
+    j["explain"] = std::move(e);
   }
   return j;
 }

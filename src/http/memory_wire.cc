@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "base/time_util.h"
@@ -325,34 +326,12 @@ Result<RecallRequest> DecodeRecallRequest(std::string_view json) {
 std::string EncodeRecallResponse(const RecallResponse& resp) {
   Json hits = Json::array();
   for (const RankedHit& h : resp.hits) {
-    const ChannelScores& c = h.channels;
+    Json channels = Json::object();
+    ForEachChannel(h.channels,
+                   [&](const char* name, const auto& value) { channels[name] = value; });
     hits.push_back({{"score", h.score},
                     {"memory", MemoryToJson(h.memory)},
-                    {"channels",
-                     {{"bm25", c.bm25},
-                      {"text", c.text},
-                      {"coverage", c.coverage},
-                      {"exact", c.exact},
-                      {"similarity", c.similarity},
-                      {"vector", c.vector},
-                      {"recency", c.recency},
-                      {"context", c.context},
-                      {"time", c.time},
-                      {"agent", c.agent},
-                      {"asks", c.asks},
-                      {"states_time", c.states_time},
-                      {"weight", c.weight},
-                      {"text_part", c.text_part},
-                      {"exact_part", c.exact_part},
-                      {"vector_part", c.vector_part},
-                      {"recency_part", c.recency_part},
-                      {"context_part", c.context_part},
-                      {"time_part", c.time_part},
-                      {"agent_part", c.agent_part},
-                      {"asks_part", c.asks_part},
-                      {"states_time_part", c.states_time_part},
-                      {"matched_terms", c.matched_terms},
-                      {"matched_identifiers", c.matched_identifiers}}}});
+                    {"channels", std::move(channels)}});
   }
   const QueryPlan& p = resp.plan;
   Json stats = Json::array();
@@ -407,32 +386,16 @@ Result<RecallResponse> DecodeRecallResponse(std::string_view json) {
       ASSIGN_OR_RETURN(hit.memory, MemoryFrom(*m, "hits.memory"));
       ASSIGN_OR_RETURN(const Json* cp, ReadObject(h, "channels"));
       if (cp != nullptr) {
-        ChannelScores& c = hit.channels;
-        const Json& cj = *cp;
-        RETURN_IF_ERROR(ReadDouble(cj, "bm25", c.bm25));
-        RETURN_IF_ERROR(ReadDouble(cj, "text", c.text));
-        RETURN_IF_ERROR(ReadDouble(cj, "coverage", c.coverage));
-        RETURN_IF_ERROR(ReadDouble(cj, "exact", c.exact));
-        RETURN_IF_ERROR(ReadDouble(cj, "similarity", c.similarity));
-        RETURN_IF_ERROR(ReadDouble(cj, "vector", c.vector));
-        RETURN_IF_ERROR(ReadDouble(cj, "recency", c.recency));
-        RETURN_IF_ERROR(ReadDouble(cj, "context", c.context));
-        RETURN_IF_ERROR(ReadDouble(cj, "time", c.time));
-        RETURN_IF_ERROR(ReadDouble(cj, "agent", c.agent));
-        RETURN_IF_ERROR(ReadDouble(cj, "asks", c.asks));
-        RETURN_IF_ERROR(ReadDouble(cj, "states_time", c.states_time));
-        RETURN_IF_ERROR(ReadDouble(cj, "weight", c.weight));
-        RETURN_IF_ERROR(ReadDouble(cj, "text_part", c.text_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "exact_part", c.exact_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "vector_part", c.vector_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "recency_part", c.recency_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "context_part", c.context_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "time_part", c.time_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "agent_part", c.agent_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "asks_part", c.asks_part));
-        RETURN_IF_ERROR(ReadDouble(cj, "states_time_part", c.states_time_part));
-        RETURN_IF_ERROR(ReadStrings(cj, "matched_terms", c.matched_terms));
-        RETURN_IF_ERROR(ReadStrings(cj, "matched_identifiers", c.matched_identifiers));
+        Status read;  // the first field that failed
+        ForEachChannel(hit.channels, [&](const char* name, auto& value) {
+          if (!read.ok()) return;
+          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, double>) {
+            read = ReadDouble(*cp, name, value);
+          } else {
+            read = ReadStrings(*cp, name, value);
+          }
+        });
+        RETURN_IF_ERROR(read);
       }
       resp.hits.push_back(std::move(hit));
     }

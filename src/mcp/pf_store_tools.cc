@@ -15,30 +15,9 @@ namespace memex::mcp::pf {
 namespace {
 
 Json Explain(const ChannelScores& c) {
-  return Json{{"text", c.text},
-              {"bm25", c.bm25},
-              {"coverage", c.coverage},
-              {"exact", c.exact},
-              {"similarity", c.similarity},
-              {"vector", c.vector},
-              {"recency", c.recency},
-              {"context", c.context},
-              {"time", c.time},
-              {"agent", c.agent},
-              {"asks", c.asks},
-              {"states_time", c.states_time},
-              {"weight", c.weight},
-              {"text_part", c.text_part},
-              {"exact_part", c.exact_part},
-              {"vector_part", c.vector_part},
-              {"recency_part", c.recency_part},
-              {"context_part", c.context_part},
-              {"time_part", c.time_part},
-              {"agent_part", c.agent_part},
-              {"asks_part", c.asks_part},
-              {"states_time_part", c.states_time_part},
-              {"matched_terms", c.matched_terms},
-              {"matched_identifiers", c.matched_identifiers}};
+  Json out = Json::object();
+  ForEachChannel(c, [&](const char* name, const auto& value) { out[name] = value; });
+  return out;
 }
 
 std::vector<std::string> MatchedTerms(const ChannelScores& c) {

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "config/config.h"
@@ -88,6 +89,39 @@ struct ChannelScores {
   std::vector<std::string> matched_terms;
   std::vector<std::string> matched_identifiers;
 };
+
+// Every field of ChannelScores with its name in explain output, in one place for the encoders
+// and the decoder (CLI --json, the native HTTP wire, the MCP tools): calls f(name, field) for
+// each, the numbers first, then matched_terms and matched_identifiers. C is ChannelScores, const
+// or not.
+template <typename C, typename F>
+requires std::is_same_v<std::remove_const_t<C>, ChannelScores>
+void ForEachChannel(C& c, F&& f) {
+  f("bm25", c.bm25);
+  f("text", c.text);
+  f("coverage", c.coverage);
+  f("exact", c.exact);
+  f("similarity", c.similarity);
+  f("vector", c.vector);
+  f("recency", c.recency);
+  f("context", c.context);
+  f("time", c.time);
+  f("agent", c.agent);
+  f("asks", c.asks);
+  f("states_time", c.states_time);
+  f("weight", c.weight);
+  f("text_part", c.text_part);
+  f("exact_part", c.exact_part);
+  f("vector_part", c.vector_part);
+  f("recency_part", c.recency_part);
+  f("context_part", c.context_part);
+  f("time_part", c.time_part);
+  f("agent_part", c.agent_part);
+  f("asks_part", c.asks_part);
+  f("states_time_part", c.states_time_part);
+  f("matched_terms", c.matched_terms);
+  f("matched_identifiers", c.matched_identifiers);
+}
 
 struct RankedHit {
   Memory memory;
