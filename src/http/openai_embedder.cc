@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "http/base_url.h"
 
 namespace memex::http {
 namespace {
@@ -27,68 +28,13 @@ constexpr uint64_t kMaxAnswerBytes = 256ULL << 20;
 // The server's error message is shown up to this many bytes.
 constexpr size_t kMaxMessageBytes = 300;
 
-struct Endpoint {
-  std::string origin;  // scheme://host[:port]
-  std::string prefix;  // "" or "/v1", no trailing slash
-};
-
-// Not ParseServerUrl (remote_memory_api.h): its messages speak of memex servers and --token.
-Result<Endpoint> ParseEndpoint(std::string_view url) {
-  auto bad = [&url](std::string_view why) {
-    return InvalidArgument("invalid embedding.url '" + std::string(url) + "': " + std::string(why) +
-                           " (expected the API's base URL, e.g. https://api.openai.com/v1 or "
-                           "http://127.0.0.1:11434/v1)");
-  };
-  if (url.empty()) return bad("it is empty");
-  std::string_view rest = url;
-  std::string scheme;
-  if (rest.starts_with("http://")) {
-    scheme = "http://";
-  } else if (rest.starts_with("https://")) {
-#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    scheme = "https://";
-#else
-    return bad("https is not supported by this build");
-#endif
-  } else {
-    return bad("it must start with http:// or https://");
-  }
-  rest.remove_prefix(scheme.size());
-  if (rest.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment");
-  size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  if (authority.find('@') != std::string_view::npos) {
-    return bad("no user info; put a key in embedding.api_key");
-  }
-  // host, [v6], host:port or [v6]:port; httplib would take anything else for a host name.
-  std::string_view host = authority;
-  std::optional<std::string_view> port;
-  if (authority.starts_with("[")) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unclosed '[' in the host");
-    host = authority.substr(0, close + 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return bad("unexpected text after the host");
-      port = after.substr(1);
-    }
-  } else if (size_t colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty() || host == "[]") return bad("no host");
-  if (port) {
-    int number = 0;
-    bool ok = !port->empty() && port->size() <= 5;
-    for (char c : *port) {
-      ok = ok && c >= '0' && c <= '9';
-      number = number * 10 + (c - '0');
-    }
-    if (!ok || number < 1 || number > 65535) return bad("the port must be a number, 1 to 65535");
-  }
-  return Endpoint{scheme + std::string(authority), prefix};
+Result<BaseUrl> ParseEndpoint(std::string_view url) {
+  Result<BaseUrl> u = ParseBaseUrl(url, "put a key in embedding.api_key");
+  if (u.ok()) return u;
+  return InvalidArgument("invalid embedding.url '" + std::string(url) +
+                         "': " + u.status().message() +
+                         " (expected the API's base URL, e.g. https://api.openai.com/v1 or "
+                         "http://127.0.0.1:11434/v1)");
 }
 
 // Text from the server, fit for a Status message: cut short, never the key, valid UTF-8.
@@ -130,7 +76,7 @@ std::string ErrorMessage(std::string_view body, const std::string& api_key) {
 }  // namespace
 
 struct OpenAiEmbedder::Impl {
-  Endpoint endpoint;
+  BaseUrl endpoint;
   std::string url;  // endpoint origin + prefix + "/embeddings", for messages
   std::string api_key;
   int timeout_ms = 0;
@@ -268,7 +214,7 @@ OpenAiEmbedder::OpenAiEmbedder(const EmbeddingConfig& config, std::unique_ptr<Im
 OpenAiEmbedder::~OpenAiEmbedder() = default;
 
 Result<std::unique_ptr<OpenAiEmbedder>> OpenAiEmbedder::Make(const EmbeddingConfig& config) {
-  ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(config.url));
+  ASSIGN_OR_RETURN(BaseUrl endpoint, ParseEndpoint(config.url));
   if (Trim(config.model).empty()) {
     return InvalidArgument(
         "embedding.model is not set: name the endpoint's embedding model, e.g. "

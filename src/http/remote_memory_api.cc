@@ -68,32 +68,10 @@ std::string DescribeError(httplib::Error error) {
 }  // namespace
 
 Result<ServerUrl> ParseServerUrl(std::string_view url) {
-  auto bad = [&url](std::string_view why) {
-    return InvalidArgument("invalid server URL '" + std::string(url) + "': " + std::string(why) +
-                           " (expected http://HOST:PORT, e.g. http://127.0.0.1:7700)");
-  };
-  std::string_view rest = url;
-  std::string scheme;
-  if (rest.starts_with("http://")) {
-    scheme = "http://";
-  } else if (rest.starts_with("https://")) {
-#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    scheme = "https://";
-#else
-    return bad("https is not supported by this build; use http:// or a local TLS proxy");
-#endif
-  } else {
-    return bad("it must start with http://");
-  }
-  rest.remove_prefix(scheme.size());
-  if (rest.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment");
-  size_t slash = rest.find('/');
-  std::string_view host = rest.substr(0, slash);
-  std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  if (host.empty() || host.front() == ':') return bad("no host");
-  if (host.find('@') != std::string_view::npos) return bad("no user info; use --token");
-  return ServerUrl{scheme + std::string(host), prefix};
+  Result<BaseUrl> u = ParseBaseUrl(url, "use --token");
+  if (u.ok()) return u;
+  return InvalidArgument("invalid server URL '" + std::string(url) + "': " + u.status().message() +
+                         " (expected http://HOST:PORT, e.g. http://127.0.0.1:7700)");
 }
 
 Status StatusFromHttp(int http_status, std::string_view body, std::string_view url) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "http/base_url.h"
 #include "service/memory_api.h"
 #include "service/memory_service.h"
 
@@ -24,13 +25,10 @@ namespace memex::http {
 
 // A server URL split into what the HTTP client needs: "http://host:port" and a path prefix
 // ("" or "/base" for a server behind a reverse proxy at http://host/base).
-struct ServerUrl {
-  std::string origin;  // scheme://host[:port], no trailing slash
-  std::string prefix;  // "" or "/a/b", no trailing slash
-};
+using ServerUrl = BaseUrl;
 
-// Errors: kInvalidArgument naming the URL (no http:// scheme, no host, a query or fragment;
-// https:// unless this build has TLS support).
+// Errors: kInvalidArgument naming the URL and why (ParseBaseUrl's rules: no http:// scheme, no
+// host, a bad port, user info, a query or fragment; https:// unless this build has TLS support).
 Result<ServerUrl> ParseServerUrl(std::string_view url);
 
 // The Status for an HTTP answer that is not 2xx: 401/403 -> kPermissionDenied ("not authorized"),
