@@ -35,34 +35,7 @@ Result<int64_t> EmbeddingWorker::RunOnce(int64_t max_docs) {
       break;
     }
     if (pending->empty()) break;
-    std::vector<std::string> texts;
-    std::vector<std::pair<DocId, int>> owners;  // (doc, chunk) of each text
-    for (const PendingEmbed& p : *pending) {
-      std::vector<std::string> chunks = ChunkText(p.content, options_.chunks);
-      for (size_t c = 0; c < chunks.size() && c < SemanticIndex::kMaxChunks; ++c) {
-        texts.push_back(std::move(chunks[c]));
-        owners.emplace_back(p.doc, static_cast<int>(c));
-      }
-    }
-    Result<Embeddings> vectors = embedder_.Embed(texts);
-    if (!vectors.ok()) {
-      failure = vectors.status();
-      break;
-    }
-    if (vectors->dim != embedder_.dim() || vectors->size() != texts.size()) {
-      failure = FailedPrecondition(
-          "embedder '" + embedder_.model_id() + "' answered " + std::to_string(vectors->size()) +
-          " vectors of " + std::to_string(vectors->dim) + " dimensions for " +
-          std::to_string(texts.size()) + " texts of " + std::to_string(embedder_.dim()));
-      break;
-    }
-    std::vector<NewVector> rows;
-    rows.reserve(owners.size());
-    for (size_t i = 0; i < owners.size(); ++i) {
-      const float* v = vectors->row(i);
-      rows.push_back({owners[i].first, owners[i].second, std::vector<float>(v, v + vectors->dim)});
-    }
-    if (Status st = store_.PutEmbeddings(model, vectors->dim, rows); !st.ok()) {
+    if (Status st = EmbedAndStore(model, *pending); !st.ok()) {
       failure = st;
       break;
     }
@@ -89,6 +62,54 @@ Result<int64_t> EmbeddingWorker::RunOnce(int64_t max_docs) {
     return failure;
   }
   return done;
+}
+
+Status EmbeddingWorker::EmbedDoc(DocId doc) {
+  // Not under run_mu_: a background pass over a long queue holds it for as long as it runs, and
+  // the caller waits for this memory alone. Embedding the same doc twice only replaces a vector.
+  const std::string model = embedder_.model_id();
+  // The first pending doc from `doc` on: `doc` itself when it still waits for its vector.
+  ASSIGN_OR_RETURN(std::vector<PendingEmbed> pending, store_.PendingEmbeddings(model, doc - 1, 1));
+  if (pending.empty() || pending.front().doc != doc) return Status::Ok();  // nothing to wait for
+  Status st = EmbedAndStore(model, pending);
+  if (st.ok()) st = index_.CatchUp();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!st.ok()) {
+    stats_.failures += 1;
+    stats_.last_error = st.ToString();
+    return st;
+  }
+  stats_.embedded += 1;
+  stats_.batches += 1;
+  stats_.last_error.clear();
+  return Status::Ok();
+}
+
+Status EmbeddingWorker::EmbedAndStore(const std::string& model,
+                                      const std::vector<PendingEmbed>& pending) {
+  std::vector<std::string> texts;
+  std::vector<std::pair<DocId, int>> owners;  // (doc, chunk) of each text
+  for (const PendingEmbed& p : pending) {
+    std::vector<std::string> chunks = ChunkText(p.content, options_.chunks);
+    for (size_t c = 0; c < chunks.size() && c < SemanticIndex::kMaxChunks; ++c) {
+      texts.push_back(std::move(chunks[c]));
+      owners.emplace_back(p.doc, static_cast<int>(c));
+    }
+  }
+  ASSIGN_OR_RETURN(Embeddings vectors, embedder_.Embed(texts));
+  if (vectors.dim != embedder_.dim() || vectors.size() != texts.size()) {
+    return FailedPrecondition(
+        "embedder '" + embedder_.model_id() + "' answered " + std::to_string(vectors.size()) +
+        " vectors of " + std::to_string(vectors.dim) + " dimensions for " +
+        std::to_string(texts.size()) + " texts of " + std::to_string(embedder_.dim()));
+  }
+  std::vector<NewVector> rows;
+  rows.reserve(owners.size());
+  for (size_t i = 0; i < owners.size(); ++i) {
+    const float* v = vectors.row(i);
+    rows.push_back({owners[i].first, owners[i].second, std::vector<float>(v, v + vectors.dim)});
+  }
+  return store_.PutEmbeddings(model, vectors.dim, rows);
 }
 
 void EmbeddingWorker::Start() {

@@ -54,6 +54,13 @@ class EmbeddingWorker {
   // the store's (what was stored before the error stays stored).
   Result<int64_t> RunOnce(int64_t max_docs = 0);
 
+  // Embeds `doc` now when it is pending (a current version with no vector of the model), then
+  // catches the index up: strong consistency for one write waits for that memory alone, not for
+  // the whole queue (after an import, thousands may be pending), and not for a pass of the
+  // background thread either (it runs beside one). OK when there was nothing to do. Errors: the
+  // embedder's or the store's; the memory stays pending for the queue.
+  Status EmbedDoc(DocId doc);
+
   // Starts the background thread (idempotent).
   void Start();
   // Wakes the background thread: memories were written.
@@ -65,6 +72,8 @@ class EmbeddingWorker {
 
  private:
   void Loop(std::stop_token stop);
+  // Embeds the pending memories' chunks in one embedder call and stores the vectors.
+  Status EmbedAndStore(const std::string& model, const std::vector<PendingEmbed>& pending);
 
   EmbeddingStore& store_;
   Embedder& embedder_;

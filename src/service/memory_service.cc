@@ -126,7 +126,7 @@ Result<RememberResult> MemoryService::Remember(const RememberRequest& req) {
   ASSIGN_OR_RETURN(PutResult put, store_.Put(m));
   RememberResult out{put.id, put.version, put.created, redactions};
   SemanticParts semantic = Semantic(req.wait_for_vectors);
-  out.embedded = EmbedAfterWrite(semantic, req.wait_for_vectors);
+  out.embedded = EmbedAfterWrite(semantic, req.wait_for_vectors, put.doc);
   // Near-duplicates are kept, linked and reported, never refused (docs/hygiene.md). Batches
   // (RememberBatch, imports) skip this: their bulk writes would each pay a search.
   if (put.created && config_.hygiene.near_duplicates) {
@@ -463,19 +463,17 @@ Result<RememberResult> MemoryService::Update(const UpdateRequest& req) {
   ASSIGN_OR_RETURN(PutResult put, store_.Update(req.id, patch));
   // The new version has no vector yet, and the old one no longer answers.
   RememberResult out{put.id, put.version, put.created, redactions};
-  out.embedded = EmbedAfterWrite(Semantic(req.wait_for_vectors), req.wait_for_vectors);
+  out.embedded = EmbedAfterWrite(Semantic(req.wait_for_vectors), req.wait_for_vectors, put.doc);
   return out;
 }
 
-bool MemoryService::EmbedAfterWrite(const SemanticParts& semantic, bool wait) {
+bool MemoryService::EmbedAfterWrite(const SemanticParts& semantic, bool wait, DocId doc) {
   if (semantic.worker == nullptr) return false;
-  if (!wait) {
-    semantic.worker->Notify();
-    return false;
-  }
-  Result<int64_t> ran = semantic.worker->RunOnce();
-  if (!ran.ok()) LogWarn("memory stored without its vector: " + ran.status().ToString());
-  return ran.ok();
+  semantic.worker->Notify();  // the rest of the queue (or this memory, when not waiting)
+  if (!wait) return false;
+  Status st = semantic.worker->EmbedDoc(doc);
+  if (!st.ok()) LogWarn("memory stored without its vector: " + st.ToString());
+  return st.ok();
 }
 
 Result<ForgetResult> MemoryService::Forget(const std::string& id, bool hard) {

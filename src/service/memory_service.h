@@ -187,9 +187,9 @@ class MemoryService : public MemoryApi {
   const Redactor& redactor_;
   // The semantic parts for a recall: opens them on first use when an opener was given.
   SemanticParts Semantic(bool open);
-  // After a write: with `wait`, embeds what is pending now (the write's memory included) and
-  // says whether its vector is searchable; without, wakes the embedding worker and says false.
-  bool EmbedAfterWrite(const SemanticParts& semantic, bool wait);
+  // After a write: wakes the embedding worker; with `wait`, also embeds the written version
+  // (`doc`) now and says whether its vector is searchable; without, says false.
+  bool EmbedAfterWrite(const SemanticParts& semantic, bool wait, DocId doc);
 
   std::mutex semantic_mu_;
   SemanticParts semantic_;              // guarded by semantic_mu_

@@ -39,6 +39,7 @@ struct PutResult {
   std::string id;
   int version = 1;
   bool created = true;  // false when an identical memory (or idempotency key) already existed
+  DocId doc = 0;        // the version's document (what the text and vector indexes key on)
 };
 
 struct ScopeCount {

@@ -178,8 +178,12 @@ TEST_P(StoreContractTest, SameContentInSameScopeIsIdempotent) {
   PutResult b = MustPut(Note("the build uses ninja"));
   EXPECT_EQ(b.id, a.id);
   EXPECT_FALSE(b.created);
+  EXPECT_GT(a.doc, 0);
+  EXPECT_EQ(b.doc, a.doc);  // the existing version's document
+  EXPECT_EQ(store_->Hydrate({a.doc})->at(0).id, a.id);
   PutResult other_scope = MustPut(Note("the build uses ninja", S("q")));
   EXPECT_NE(other_scope.id, a.id);
+  EXPECT_NE(other_scope.doc, a.doc);
   EXPECT_TRUE(other_scope.created);
   EXPECT_THAT(ListContents(LQ(In(S("p")))), ElementsAre("the build uses ninja"));
 }
@@ -206,6 +210,7 @@ TEST_P(StoreContractTest, SameIdempotencyKeyReturnsFirstWrite) {
   PutResult b = MustPut(retry);
   EXPECT_EQ(b.id, a.id);
   EXPECT_FALSE(b.created);
+  EXPECT_EQ(b.doc, a.doc);
   EXPECT_THAT(ListContents(LQ(In(S("p")))), ElementsAre("first text"));
   retry.scope = S("q");  // keys are per scope
   EXPECT_TRUE(MustPut(retry).created);
@@ -262,6 +267,8 @@ TEST_P(StoreContractTest, UpdateWritesANewVersionAndSupersedesTheOld) {
   ASSERT_TRUE(v2.ok()) << v2.status().ToString();
   EXPECT_EQ(v2->version, 2);
   EXPECT_NE(v2->id, v1.id);
+  EXPECT_GT(v2->doc, v1.doc);  // a new document for the new version
+  EXPECT_EQ(store_->Hydrate({v2->doc})->at(0).id, v2->id);
   Result<Memory> old = store_->Get(v1.id);
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->status, MemoryStatus::kSuperseded);

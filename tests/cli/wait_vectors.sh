@@ -15,7 +15,7 @@ run --scope acme/api remember --wait --json "we deploy with blue green rollouts"
 expect_json "--wait: the vector is searchable" 'd["embedded"]' "True"
 ID="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$OUT")"
 run status --json
-expect_json "--wait embeds what was pending too" \
+expect_json "one-shot --wait also embeds what was pending (the CLI's catch-up of 256)" \
   '[(m["embedded"], m["pending"]) for m in d["embeddings"]["models"]]' "[(2, 0)]"
 
 run update "$ID" --wait --json "we deploy with canary rollouts"

@@ -125,7 +125,7 @@ Result<std::optional<PutResult>> RowWriter::FindLiveByHash(int64_t scope_id,
   // The WHERE clause repeats the partial index's condition so the planner can use it; an
   // archived memory (status 3) is no longer live: the same content makes a new memory.
   ASSIGN_OR_RETURN(StatementRef stmt,
-                   db_.Prepare("SELECT id, version FROM memories WHERE scope_id = ?1 AND "
+                   db_.Prepare("SELECT id, version, doc FROM memories WHERE scope_id = ?1 AND "
                                "hash_key = ?3 AND content_hash = ?2 AND status <> 2 AND "
                                "status <> 3 AND deleted_ms = 0 ORDER BY doc LIMIT 1"));
   stmt->BindInt(1, scope_id);
@@ -133,21 +133,23 @@ Result<std::optional<PutResult>> RowWriter::FindLiveByHash(int64_t scope_id,
   stmt->BindInt(3, HashKey(hash));
   ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<PutResult>();
-  return std::optional<PutResult>(
-      PutResult{std::string(stmt->ColumnText(0)), static_cast<int>(stmt->ColumnInt(1)), false});
+  return std::optional<PutResult>(PutResult{std::string(stmt->ColumnText(0)),
+                                            static_cast<int>(stmt->ColumnInt(1)), false,
+                                            stmt->ColumnInt(2)});
 }
 
 Result<std::optional<PutResult>> RowWriter::FindByKey(int64_t scope_id, std::string_view key) {
   ASSIGN_OR_RETURN(StatementRef stmt,
-                   db_.Prepare("SELECT id, version FROM memories WHERE scope_id = ?1 AND "
+                   db_.Prepare("SELECT id, version, doc FROM memories WHERE scope_id = ?1 AND "
                                "idempotency_key = ?2 AND idempotency_key <> '' AND "
                                "deleted_ms = 0"));
   stmt->BindInt(1, scope_id);
   stmt->BindText(2, key);
   ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<PutResult>();
-  return std::optional<PutResult>(
-      PutResult{std::string(stmt->ColumnText(0)), static_cast<int>(stmt->ColumnInt(1)), false});
+  return std::optional<PutResult>(PutResult{std::string(stmt->ColumnText(0)),
+                                            static_cast<int>(stmt->ColumnInt(1)), false,
+                                            stmt->ColumnInt(2)});
 }
 
 Result<DocId> RowWriter::Insert(const Memory& m, int64_t scope_id, int64_t chain) {

@@ -189,8 +189,8 @@ Result<PutResult> SqliteStore::PutLocked(RowWriter& w, const NewMemory& nm, int6
   m.created_ms = nm.created_ms != 0 ? nm.created_ms : now_ms;
   m.updated_ms = m.created_ms;
   m.expires_ms = nm.expires_ms;
-  RETURN_IF_ERROR(w.Insert(m, scope_id, 0).status());
-  return PutResult{m.id, 1, true};
+  ASSIGN_OR_RETURN(DocId doc, w.Insert(m, scope_id, 0));
+  return PutResult{m.id, 1, true, doc};
 }
 
 Result<PutResult> SqliteStore::Put(const NewMemory& m) {
@@ -260,8 +260,8 @@ Result<PutResult> SqliteStore::Update(const std::string& id, const MemoryPatch& 
     next.idempotency_key = patch.idempotency_key;
     next.updated_ms = std::max(now_ms, newest.memory.updated_ms);
     RETURN_IF_ERROR(w.MarkSuperseded(newest, next.id));
-    RETURN_IF_ERROR(w.Insert(next, newest.scope_id, newest.chain).status());
-    result = PutResult{next.id, next.version, true};
+    ASSIGN_OR_RETURN(DocId doc, w.Insert(next, newest.scope_id, newest.chain));
+    result = PutResult{next.id, next.version, true, doc};
     return Status::Ok();
   }));
   return result;
