@@ -87,15 +87,6 @@ Json LinkJson(const MemoryLink& l) {
               {"created_at", FormatRfc3339Ms(l.created_ms)}};
 }
 
-// The links of a memory (docs/hygiene.md). Local data directory only: a remote server's API has
-// no links call, so `get` through --server shows the memory without them.
-Result<std::vector<MemoryLink>> LocalLinks(Session& session, const std::string& id) {
-  ASSIGN_OR_RETURN(http::RemoteMemoryApi * remote, session.GetRemote());
-  if (remote != nullptr) return std::vector<MemoryLink>{};
-  ASSIGN_OR_RETURN(MemoryService * service, session.GetService());
-  return service->Links(id);
-}
-
 class RememberCommand : public Command {
  public:
   std::vector<Opt> Options() override {
@@ -179,7 +170,7 @@ class GetCommand : public Command {
     Output& out = session.output();
     if (!history_) {
       ASSIGN_OR_RETURN(Memory m, service->Get(id_, include_forgotten_));
-      ASSIGN_OR_RETURN(std::vector<MemoryLink> links, LocalLinks(session, m.id));
+      ASSIGN_OR_RETURN(std::vector<MemoryLink> links, service->Links(m.id));
       if (out.json()) {
         Json j = MemoryJson(m);
         if (!links.empty()) {

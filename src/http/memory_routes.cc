@@ -103,6 +103,13 @@ Reply MemoryRoutes::History(const std::string& id, const Request& request) const
                 [&id](const std::vector<Memory>& versions) { return EncodeHistory(id, versions); });
 }
 
+Reply MemoryRoutes::Links(const std::string& id, const Request& request) const {
+  AuthorizedService svc(service_, request.principal);
+  if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
+  return Answer(svc.Links(id),
+                [&id](const std::vector<MemoryLink>& links) { return EncodeLinks(id, links); });
+}
+
 Reply MemoryRoutes::Update(const std::string& id, const Request& request) const {
   AuthorizedService svc(service_, request.principal);
   if (Status st = CheckId(id); !st.ok()) return MemoryErrorReply(st);
@@ -137,6 +144,7 @@ void InstallMemoryRoutes(httplib::Server& server, const MemoryRoutes& routes,
       {"POST",   "/api/memories/import",             body(&MemoryRoutes::Import)},
       {"GET",    R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Get)},
       {"GET",    R"(/api/memories/([^/]+)/history)", by_id(&MemoryRoutes::History)},
+      {"GET",    R"(/api/memories/([^/]+)/links)",   by_id(&MemoryRoutes::Links)},
       {"PATCH",  R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Update)},
       {"DELETE", R"(/api/memories/([^/]+))",         by_id(&MemoryRoutes::Forget)},
   }, MemoryErrorReply, std::move(observe));

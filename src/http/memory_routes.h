@@ -11,6 +11,7 @@
 //   POST   /api/memories/import[?dry_run=true]  JSONL                -> import summary
 //   GET    /api/memories/{id}[?include_forgotten=true]               -> {"memory":{...}}
 //   GET    /api/memories/{id}/history                                -> {"id","versions"}
+//   GET    /api/memories/{id}/links                                  -> {"id","links"}
 //   PATCH  /api/memories/{id}            patch                       -> write result
 //   DELETE /api/memories/{id}[?hard=true]                            -> {"id","rows","hard"}
 //
@@ -46,6 +47,7 @@ class MemoryRoutes {
   Reply Import(const Request& request) const;
   Reply Get(const std::string& id, const Request& request) const;
   Reply History(const std::string& id, const Request& request) const;
+  Reply Links(const std::string& id, const Request& request) const;
   Reply Update(const std::string& id, const Request& request) const;
   Reply Forget(const std::string& id, const Request& request) const;
 

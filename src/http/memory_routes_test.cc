@@ -124,6 +124,28 @@ TEST_F(MemoryRoutesTest, SuccessShapes) {
   EXPECT_EQ(Json::parse(gone.body)["hard"], true);
 }
 
+// A near-duplicate is linked on store (docs/hygiene.md); GET .../links shows it from both ends.
+TEST_F(MemoryRoutesTest, LinksOfAMemory) {
+  std::string a = Remember("Deploy the api with make release on fridays");
+  std::string b = Remember("Always deploy the API with `make release` on Fridays.");
+  Reply r = routes_->Links(a, Body(""));
+  ASSERT_EQ(r.status, 200) << r.body;
+  Result<std::vector<MemoryLink>> links = DecodeLinks(r.body);
+  ASSERT_TRUE(links.ok()) << links.status().ToString();
+  ASSERT_EQ(links->size(), 1u);
+  EXPECT_EQ(links->at(0).from_id, b);
+  EXPECT_EQ(links->at(0).to_id, a);
+  EXPECT_EQ(links->at(0).kind, LinkKind::kNearDuplicate);
+  EXPECT_GT(links->at(0).score, 0.8);
+  EXPECT_EQ(links->at(0).created_ms, kNow);
+  EXPECT_EQ(Json::parse(routes_->Links(b, Body("")).body)["links"].size(), 1u);
+  std::string lone = Remember("the build uses cmake presets");
+  EXPECT_EQ(Json::parse(routes_->Links(lone, Body("")).body)["links"].size(), 0u);
+  ExpectError(routes_->Links("not-an-id", Body("")), 400, "invalid_argument", "invalid id");
+  ExpectError(routes_->Links("0198c3e2-0000-7000-8000-000000000000", Body("")), 404, "not_found",
+              "");
+}
+
 TEST_F(MemoryRoutesTest, ErrorsCarryTheStatusCode) {
   ExpectError(routes_->Remember(Body("not json")), 400, "invalid_argument", "not valid JSON");
   ExpectError(routes_->Remember(Body(R"({"memory":{"content":"x"}})")), 400, "invalid_argument",

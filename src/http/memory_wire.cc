@@ -533,6 +533,40 @@ Result<std::vector<Memory>> DecodeHistory(std::string_view json) {
   return MemoriesFrom(o, "versions");
 }
 
+std::string EncodeLinks(std::string_view id, const std::vector<MemoryLink>& links) {
+  Json list = Json::array();
+  for (const MemoryLink& l : links) {
+    list.push_back({{"from_id", l.from_id},
+                    {"to_id", l.to_id},
+                    {"kind", LinkKindName(l.kind)},
+                    {"score", l.score},
+                    {"created_at", TimeOrNull(l.created_ms)}});
+  }
+  return Dump(Json{{"id", id}, {"links", std::move(list)}});
+}
+
+Result<std::vector<MemoryLink>> DecodeLinks(std::string_view json) {
+  ASSIGN_OR_RETURN(Json o, ParseObject(json));
+  const Json* list = Field(o, "links");
+  if (list == nullptr) return FieldError("links", "is required");
+  if (!list->is_array()) return FieldError("links", "must be an array");
+  std::vector<MemoryLink> out;
+  for (const Json& j : *list) {
+    if (!j.is_object()) return FieldError("links", "must hold objects");
+    MemoryLink l;
+    RETURN_IF_ERROR(ReadString(j, "from_id", l.from_id));
+    RETURN_IF_ERROR(ReadString(j, "to_id", l.to_id));
+    if (l.from_id.empty() || l.to_id.empty()) {
+      return FieldError("links", "every link needs from_id and to_id");
+    }
+    RETURN_IF_ERROR(ReadEnum(j, "kind", l.kind, &ParseLinkKind));
+    RETURN_IF_ERROR(ReadDouble(j, "score", l.score));
+    RETURN_IF_ERROR(ReadTime(j, "created_at", l.created_ms));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
 std::string EncodeForgetResult(std::string_view id, const ForgetResult& r) {
   return Dump(Json{{"id", id}, {"rows", r.rows}, {"hard", r.hard}});
 }

@@ -70,6 +70,10 @@ Result<Memory> DecodeMemoryBody(std::string_view json);
 std::string EncodeHistory(std::string_view id, const std::vector<Memory>& versions);
 Result<std::vector<Memory>> DecodeHistory(std::string_view json);
 
+// {"id","links":[{"from_id","to_id","kind","score","created_at"}]} (GET /api/memories/{id}/links).
+std::string EncodeLinks(std::string_view id, const std::vector<MemoryLink>& links);
+Result<std::vector<MemoryLink>> DecodeLinks(std::string_view json);
+
 // {"id","rows","hard"}
 std::string EncodeForgetResult(std::string_view id, const ForgetResult& result);
 Result<ForgetResult> DecodeForgetResult(std::string_view json);

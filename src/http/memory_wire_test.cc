@@ -206,5 +206,38 @@ TEST(MemoryWire, StatsCarryArchivedCounts) {
   EXPECT_EQ(DecodeStats(R"({"live":1,"superseded":0,"forgotten":0})")->archived, 0);
 }
 
+TEST(MemoryWireLinksTest, RoundTripAndBadLinksAreNamed) {
+  std::vector<MemoryLink> links = {
+      {"0198c3e2-0000-7000-8000-000000000001", "0198c3e2-0000-7000-8000-000000000002",
+       LinkKind::kNearDuplicate, 0.93, 1'700'000'000'123},
+      {"0198c3e2-0000-7000-8000-000000000003", "0198c3e2-0000-7000-8000-000000000002",
+       LinkKind::kMergedInto, 1.0, 1'700'000'000'456},
+  };
+  Result<std::vector<MemoryLink>> back =
+      DecodeLinks(EncodeLinks("0198c3e2-0000-7000-8000-000000000002", links));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back->at(i).from_id, links[i].from_id);
+    EXPECT_EQ(back->at(i).to_id, links[i].to_id);
+    EXPECT_EQ(back->at(i).kind, links[i].kind);
+    EXPECT_EQ(back->at(i).score, links[i].score);
+    EXPECT_EQ(back->at(i).created_ms, links[i].created_ms);
+  }
+  const std::vector<std::pair<std::string, std::string>> bad_bodies = {
+      {R"({"id":"x"})", "links"},
+      {R"({"links":{}})", "links"},
+      {R"({"links":[1]})", "links"},
+      {R"({"links":[{"to_id":"b"}]})", "from_id"},
+      {R"({"links":[{"from_id":"a","to_id":"b","kind":"sibling"}]})", "kind"},
+      {R"({"links":[{"from_id":"a","to_id":"b","score":"high"}]})", "score"},
+  };
+  for (const auto& [json, needle] : bad_bodies) {
+    Result<std::vector<MemoryLink>> bad = DecodeLinks(json);
+    ASSERT_FALSE(bad.ok()) << json;
+    EXPECT_NE(bad.status().message().find(needle), std::string::npos) << bad.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace memex::http

@@ -194,6 +194,12 @@ Result<std::vector<Memory>> RemoteMemoryApi::History(const std::string& id) {
   return Decoded(DecodeHistory(body), url_);
 }
 
+Result<std::vector<MemoryLink>> RemoteMemoryApi::Links(const std::string& id) {
+  RETURN_IF_ERROR(CheckId(id));
+  ASSIGN_OR_RETURN(std::string body, impl_->Call("GET", "/api/memories/" + id + "/links"));
+  return Decoded(DecodeLinks(body), url_);
+}
+
 Result<RememberResult> RemoteMemoryApi::Update(const UpdateRequest& req) {
   RETURN_IF_ERROR(CheckId(req.id));
   ASSIGN_OR_RETURN(std::string body,

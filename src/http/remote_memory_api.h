@@ -66,6 +66,7 @@ class RemoteMemoryApi : public MemoryApi {
   Result<RecallResponse> Recall(const RecallRequest& req) override;
   Result<Memory> Get(const std::string& id, bool include_forgotten = false) override;
   Result<std::vector<Memory>> History(const std::string& id) override;
+  Result<std::vector<MemoryLink>> Links(const std::string& id) override;
   Result<RememberResult> Update(const UpdateRequest& req) override;
   Result<ForgetResult> Forget(const std::string& id, bool hard) override;
   Result<ListResponse> List(const ListRequest& req) override;

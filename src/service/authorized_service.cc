@@ -72,6 +72,11 @@ Result<std::vector<Memory>> AuthorizedService::History(const std::string& id) {
   return chain;
 }
 
+Result<std::vector<MemoryLink>> AuthorizedService::Links(const std::string& id) {
+  RETURN_IF_ERROR(Get(id, /*include_forgotten=*/true).status());  // kNotFound outside the scopes
+  return inner_.Links(id);
+}
+
 Result<RememberResult> AuthorizedService::Update(const UpdateRequest& req) {
   RETURN_IF_ERROR(CheckWritable(req.id));
   return inner_.Update(req);

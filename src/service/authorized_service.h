@@ -41,6 +41,8 @@ class AuthorizedService final : public MemoryApi {
   Result<std::vector<Memory>> History(const std::string& id) override;
   Result<RememberResult> Update(const UpdateRequest& req) override;
   Result<ForgetResult> Forget(const std::string& id, bool hard) override;
+  // Reads by id: kNotFound for a memory outside the principal's scopes.
+  Result<std::vector<MemoryLink>> Links(const std::string& id) override;
   Result<ListResponse> List(const ListRequest& req) override;
   Result<StoreStats> Stats(const SearchFilter& filter) override;
   Result<ExportSummary> Export(const SearchFilter& filter, std::ostream& out,

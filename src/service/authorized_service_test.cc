@@ -111,6 +111,8 @@ TEST_F(AuthorizedServiceTest, ScopesOutsideThePatternsAreInvisible) {
   // By id, another scope's memory looks exactly like a missing one.
   EXPECT_EQ(svc.Get(bz_).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(svc.History(bz_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(svc.Links(bz_).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(svc.Links(ax_).ok());
   // "Every scope" is narrowed to the scopes the token covers.
   auto all = svc.Recall(Query(Every()));
   ASSERT_TRUE(all.ok()) << all.status().ToString();

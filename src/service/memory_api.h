@@ -55,6 +55,9 @@ class MemoryApi {
   virtual Result<RememberResult> Update(const UpdateRequest& req) = 0;
   // Tombstones (or, `hard`, purges) every version. Errors: kNotFound.
   virtual Result<ForgetResult> Forget(const std::string& id, bool hard) = 0;
+  // The links from or to the memory version `id` (near_duplicate, merged_into; docs/hygiene.md),
+  // oldest first. Errors: kInvalidArgument (not an id), kNotFound (a server that may not show it).
+  virtual Result<std::vector<MemoryLink>> Links(const std::string& id) = 0;
   virtual Result<ListResponse> List(const ListRequest& req) = 0;
   virtual Result<StoreStats> Stats(const SearchFilter& filter) = 0;
   // JSONL, one memory version per line, written to `out` (codec/memory_json.h).

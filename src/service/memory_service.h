@@ -167,7 +167,7 @@ class MemoryService : public MemoryApi {
   Result<ConsolidateResult> Consolidate(const ConsolidateRequest& req);
   // The links from or to the memory version `id` (near_duplicate, merged_into), oldest first.
   // Errors: kInvalidArgument (not an id); the store's.
-  Result<std::vector<MemoryLink>> Links(const std::string& id);
+  Result<std::vector<MemoryLink>> Links(const std::string& id) override;
 
  private:
   Status ValidateNew(NewMemory& m, int* redactions) const;

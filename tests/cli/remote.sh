@@ -93,6 +93,16 @@ both "recall no match" "${S[@]}" recall nothingmatcheszzz
 both "recall --all-scopes --kind" recall --all-scopes --kind decision sqlite
 both "get" get @ID
 both "get --json" --json get @ID
+both "remember a near-duplicate (linked to the first)" "${S[@]}" remember --kind decision "Always use SQLite in WAL mode for src/store/db.cc."
+DUP_L="$LOUT" DUP_R="$OUT"
+both "get shows the links" get @ID
+if grep -q "near_duplicate <- " <<<"$OUT"; then pass "get through --server shows the links"; else
+  fail "get through --server shows the links" "out: $OUT"; fi
+both "get --json with links" --json get @ID
+# Purged again, so that the counts below are those of one memory.
+run forget "$DUP_L" --hard
+"$MEMEX" --data-dir "$NO_DATA" --server "$URL" forget "$DUP_R" --hard >/dev/null 2>&1 </dev/null
+both "the purge took the links with it" get @ID
 both "update" "${S[@]}" update @ID --tag db "Use SQLite in WAL mode, always"
 both "update unchanged" "${S[@]}" update @ID --tag db
 both "get --history" get @ID --history
