@@ -258,6 +258,7 @@ Json RecallJson(const RecallSpec& spec, const RecallResponse& resp) {
     if (spec.agent && !spec.agent->empty() && m.agent != *spec.agent) continue;
     if (spec.session && !spec.session->empty() && m.session != *spec.session) continue;
     Json provenance = Json::array();
+    if (hit.channels.vector > 0) provenance.push_back("vector");
     if (hit.channels.text > 0) provenance.push_back("fts");
     if (hit.channels.exact > 0) provenance.push_back("exact");
     memories.push_back(

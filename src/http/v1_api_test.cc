@@ -23,6 +23,7 @@
 #include "base/time_util.h"
 #include "http/httplib_adapter.h"
 #include "redact/redactor.h"
+#include "service/hygiene_test_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace memex::http {
@@ -184,6 +185,25 @@ TEST_F(V1ApiTest, StoreRecallUpdateRecallForgetRecall) {
   EXPECT_EQ(Send("DELETE", "/v1/forget", Json{{"ids", {new_id}}}).body["deleted"], 0);
   ExpectError(Send("PATCH", "/v1/update", Json{{"id", new_id}, {"content", "x"}}), 404,
               "memory not found");
+}
+
+// With embeddings, /v1/recall finds a memory by meaning, and its provenance says "vector".
+TEST_F(V1ApiTest, RecallByMeaningHasVectorProvenance) {
+  testing::SynonymEmbedder embedder;  // "database keeps client bills" = "postgres stores ..."
+  SemanticIndex index(*store_, embedder.model_id(), config_.vector);
+  EmbeddingWorker worker(*store_, embedder, index, EmbeddingWorker::Options{});
+  service_->SetSemantic({&embedder, &index, &worker});
+  std::string id = StoreOk("postgres stores customer invoices");
+  ASSERT_TRUE(worker.RunOnce().ok());
+
+  Json hits = Recall({{"query", "database keeps client bills"}});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["memory"]["id"], id);
+  EXPECT_EQ(hits[0]["provenance"], Json({"vector"}));  // no word in common
+  hits = Recall({{"query", "postgres invoices"}});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["provenance"], Json({"vector", "fts"}));
+  service_->SetSemantic({});  // before the index and worker go
 }
 
 TEST_F(V1ApiTest, StoreDuplicateReturnsTheExistingId) {
