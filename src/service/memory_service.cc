@@ -469,11 +469,15 @@ Result<RememberResult> MemoryService::Update(const UpdateRequest& req) {
 
 bool MemoryService::EmbedAfterWrite(const SemanticParts& semantic, bool wait, DocId doc) {
   if (semantic.worker == nullptr) return false;
-  semantic.worker->Notify();  // the rest of the queue (or this memory, when not waiting)
-  if (!wait) return false;
-  Status st = semantic.worker->EmbedDoc(doc);
-  if (!st.ok()) LogWarn("memory stored without its vector: " + st.ToString());
-  return st.ok();
+  Status st = Status::Ok();
+  if (wait) {
+    st = semantic.worker->EmbedDoc(doc);
+    if (!st.ok()) LogWarn("memory stored without its vector: " + st.ToString());
+  }
+  // Woken only now, the worker does not embed this memory a second time beside EmbedDoc; it
+  // takes the rest of the queue (and this memory when not waiting, or when EmbedDoc failed).
+  semantic.worker->Notify();
+  return wait && st.ok();
 }
 
 Result<ForgetResult> MemoryService::Forget(const std::string& id, bool hard) {

@@ -187,8 +187,8 @@ class MemoryService : public MemoryApi {
   const Redactor& redactor_;
   // The semantic parts for a recall: opens them on first use when an opener was given.
   SemanticParts Semantic(bool open);
-  // After a write: wakes the embedding worker; with `wait`, also embeds the written version
-  // (`doc`) now and says whether its vector is searchable; without, says false.
+  // After a write: with `wait`, embeds the written version (`doc`) now and says whether its
+  // vector is searchable (without, says false); then wakes the embedding worker for the rest.
   bool EmbedAfterWrite(const SemanticParts& semantic, bool wait, DocId doc);
 
   std::mutex semantic_mu_;
